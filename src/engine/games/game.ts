@@ -1,0 +1,44 @@
+/**
+ * A cooperative game on players 0..n-1.
+ *
+ * Two views of the same characteristic function v:
+ * - `value(coalition)` evaluates any coalition given as a list of player indices. It is the
+ *   reference semantics, used by brute-force checks and by callers that need arbitrary coalitions.
+ * - `walker()` builds a coalition one player at a time and reports v after each addition. This is
+ *   the hot path of permutation sampling: every game can update v(S ∪ {i}) from v(S) far more
+ *   cheaply than re-evaluating from scratch (a bitmask lookup, a running weight, a running size).
+ */
+export interface Game {
+  readonly n: number;
+  value(coalition: ArrayLike<number>): number;
+  walker(): CoalitionWalker;
+}
+
+/** Incremental evaluation of a growing coalition; one walker serves one thread of work. */
+export interface CoalitionWalker {
+  /** Empties the coalition and returns v(∅). */
+  reset(): number;
+  /** Adds a player not yet in the coalition and returns v of the enlarged coalition. */
+  add(player: number): number;
+}
+
+/** Wraps a plain function of coalitions as a Game; its walker re-evaluates from scratch. */
+export function functionGame(n: number, v: (coalition: readonly number[]) => number): Game {
+  return {
+    n,
+    value: (coalition) => v(Array.from(coalition)),
+    walker() {
+      const members: number[] = [];
+      return {
+        reset() {
+          members.length = 0;
+          return v(members);
+        },
+        add(player) {
+          members.push(player);
+          return v(members);
+        },
+      };
+    },
+  };
+}
