@@ -1,0 +1,128 @@
+/*
+ * The PARTAGE.* custom functions as Excel sees them. custom-functions-metadata-plugin reads the
+ * JSDoc below to write functions.json (names, parameter tooltips, optional flags, matrix or
+ * scalar), so the comments are user-facing text. Its webpack loader also appends
+ * `CustomFunctions.associate("<id>", <function>)` for every @customfunction of this file, which
+ * is why there are no associate calls here: writing them too would register each function twice.
+ *
+ * Parameters typed `unknown[][]` receive ranges (Excel wraps a single value as [[value]]);
+ * `unknown` ones receive a single value. Everything is `unknown` rather than `number` so that a
+ * wrong cell reaches our adapters, which name the argument and the row, instead of Excel
+ * rejecting it with a bare #VALUE!.
+ */
+import { FunctionError } from './errors';
+import { type ExcelResult } from './ranges';
+import { callFunction, FUNCTIONS } from './registry';
+
+/**
+ * Exact Shapley values from a complete table of coalition values: one row per player, [player, value] (and the player's part of amount).
+ * @customfunction SHAPLEY
+ * @param coalitions Column of coalition labels such as A,B or {A; B} (empty, {} or ∅ is the empty coalition), or a 0/1 membership matrix with one column per player.
+ * @param values Column of the value of each coalition, same height as coalitions. All 2^n coalitions are needed; v(∅) may be left out (0).
+ * @param [players] Player names: fixes the output order, and names the columns of a membership matrix (required then).
+ * @param [amount] Amount to split in proportion to the Shapley values (adds a third column that sums to the amount).
+ * @returns One row per player: name, Shapley value and, with amount, the player's part of it.
+ */
+export function SHAPLEY(coalitions: unknown[][], values: unknown[][], players?: unknown[][], amount?: unknown): Array<Array<string | number>> {
+  return invoke('SHAPLEY', [coalitions, values, players, amount]) as Array<Array<string | number>>;
+}
+
+/**
+ * Raw Banzhaf values from a complete table of coalition values: one row per player, [player, value].
+ * @customfunction BANZHAF
+ * @param coalitions Column of coalition labels such as A,B or {A; B} (empty, {} or ∅ is the empty coalition), or a 0/1 membership matrix with one column per player.
+ * @param values Column of the value of each coalition, same height as coalitions. All 2^n coalitions are needed; v(∅) may be left out (0).
+ * @param [players] Player names: fixes the output order, and names the columns of a membership matrix (required then).
+ * @returns One row per player: name and raw Banzhaf value.
+ */
+export function BANZHAF(coalitions: unknown[][], values: unknown[][], players?: unknown[][]): Array<Array<string | number>> {
+  return invoke('BANZHAF', [coalitions, values, players]) as Array<Array<string | number>>;
+}
+
+/**
+ * Voting power of each member of a weighted voting body (a coalition wins when its weights reach the quota), exact.
+ * @customfunction VOTINGPOWER
+ * @param weights Column of the members' voting weights (empty cells are not members).
+ * @param quota Total weight a coalition needs to win.
+ * @param [index] "shapley" for the Shapley-Shubik index (default) or "banzhaf" for the normalised Banzhaf index.
+ * @returns Column of voting powers, one per member, summing to 1.
+ */
+export function VOTINGPOWER(weights: unknown[][], quota: unknown, index?: unknown): Array<Array<string | number>> {
+  return invoke('VOTINGPOWER', [weights, quota, index]) as Array<Array<string | number>>;
+}
+
+/**
+ * Shares of each rightholder in each AI output, from similarity scores: Shapley value of the max game, each row summing to 1.
+ * @customfunction SIMILARITYSPLIT
+ * @param scores One row per AI output, one column per rightholder: the rightholder's best similarity to that output (empty: none).
+ * @param [threshold] Recognisability filter: scores below it count as 0 (default 0). A row with no score reaching it gets 0 shares.
+ * @returns Same shape as scores: each rightholder's share of each output.
+ */
+export function SIMILARITYSPLIT(scores: unknown[][], threshold?: unknown): Array<Array<string | number>> {
+  return invoke('SIMILARITYSPLIT', [scores, threshold]) as Array<Array<string | number>>;
+}
+
+/**
+ * Step A, the transfer base: sum over revenue lines of (revenue - deduction) x link share x counterfactual share.
+ * @customfunction TRANSFERBASE
+ * @param revenue Revenue of the AI operator: one amount or a column of revenue lines.
+ * @param [linkShare] Share of the revenue linked to the use of works, as a fraction (55 % is 0.55): one value or one per line. Default 1.
+ * @param [counterfactualShare] Share of users who would not use the service without the works (fraction): one value or one per line. Default 1.
+ * @param [deductions] Amounts deducted from the revenue before the shares: one value or one per line (empty: none). Default 0.
+ * @returns The transfer base.
+ */
+export function TRANSFERBASE(revenue: unknown[][], linkShare?: unknown[][], counterfactualShare?: unknown[][], deductions?: unknown[][]): number {
+  return invoke('TRANSFERBASE', [revenue, linkShare, counterfactualShare, deductions]) as number;
+}
+
+/**
+ * Step P, the share of the base that goes to culture, set by the AI system's intended purpose.
+ * @customfunction PURPOSESHARE
+ * @param base Transfer base (from PARTAGE.TRANSFERBASE).
+ * @param purpose 1 or "generalist", 2 or "specialised" (no output competition), 3 or "competing" (specialised with output competition).
+ * @param rates One rate, three rates (purposes 1, 2, 3), or a schedule table [purpose, from, rate] of marginal slices starting at 0 (header row allowed).
+ * @param [minimum] Minimum guarantee: the result is at least this amount.
+ * @param [mode] "marginal" (default: each slice at its own rate) or "bracket" (whole base at the rate of the highest slice reached).
+ * @returns The amount due for that purpose.
+ */
+export function PURPOSESHARE(base: unknown, purpose: unknown, rates: unknown[][], minimum?: unknown, mode?: unknown): number {
+  return invoke('PURPOSESHARE', [base, purpose, rates, minimum, mode]) as number;
+}
+
+/**
+ * Step R, pay to train: the amount split pro rata to count x weight, rounded so the payouts sum exactly to the amount.
+ * @customfunction PAYTOTRAIN
+ * @param amount Amount to distribute.
+ * @param counts Column of the number of works (or images, minutes...) of each rightholder in the training data.
+ * @param [weights] Value of one work for each rightholder (one value or one per row). Default 1.
+ * @param [minimumPayout] Rightholders whose share would be below this get 0; their share goes to the others.
+ * @param [decimals] Decimals of the payouts, 0 to 10 (default 2).
+ * @returns Column of payouts, one per row of counts.
+ */
+export function PAYTOTRAIN(amount: unknown, counts: unknown[][], weights?: unknown[][], minimumPayout?: unknown, decimals?: unknown): Array<Array<string | number>> {
+  return invoke('PAYTOTRAIN', [amount, counts, weights, minimumPayout, decimals]) as Array<Array<string | number>>;
+}
+
+function invoke(name: string, args: unknown[]): ExcelResult {
+  try {
+    return callFunction(FUNCTIONS[name], args);
+  } catch (error) {
+    throw toCustomFunctionsError(error, name);
+  }
+}
+
+/**
+ * Excel shows a custom message only with #VALUE! and #N/A (the runtime documents that #NUM!
+ * takes none), so #NUM! goes without one. A bug (anything but a FunctionError) still gets a
+ * message, so that a user can report what the cell said.
+ */
+export function toCustomFunctionsError(error: unknown, name: string): CustomFunctions.Error {
+  const codes = CustomFunctions.ErrorCode;
+  if (error instanceof FunctionError) {
+    if (error.code === '#NUM!') return new CustomFunctions.Error(codes.invalidNumber);
+    const code = error.code === '#N/A' ? codes.notAvailable : codes.invalidValue;
+    return new CustomFunctions.Error(code, error.message);
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new CustomFunctions.Error(codes.invalidValue, `internal error in PARTAGE.${name}: ${detail}`);
+}

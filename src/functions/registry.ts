@@ -1,0 +1,116 @@
+import { BANZHAF, SHAPLEY } from './coalitionFunctions';
+import { FunctionError } from './errors';
+import { type ExcelResult } from './ranges';
+import { PAYTOTRAIN, PURPOSESHARE, TRANSFERBASE } from './remunerationFunctions';
+import { SIMILARITYSPLIT } from './similaritySplit';
+import { VOTINGPOWER } from './votingPower';
+
+export interface FunctionParameter {
+  readonly name: string;
+  readonly optional: boolean;
+}
+
+export interface FunctionSpec {
+  readonly name: string;
+  /** One line for `partage call --list`; the Excel tooltips live in functions.ts. */
+  readonly summary: string;
+  /** In call order; required parameters come first. */
+  readonly parameters: readonly FunctionParameter[];
+  readonly implementation: (...args: unknown[]) => ExcelResult;
+}
+
+const required = (name: string): FunctionParameter => ({ name, optional: false });
+const optional = (name: string): FunctionParameter => ({ name, optional: true });
+
+/**
+ * Every PARTAGE.* function, one adapter each. Excel (functions.ts) and the CLI both call them
+ * through `callFunction`, so a sheet and a script given the same arguments get the same answer
+ * or the same error.
+ */
+export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.freeze({
+  SHAPLEY: {
+    name: 'SHAPLEY',
+    summary: 'exact Shapley values from a complete coalition table; [player, value(, amount)] per player',
+    parameters: [required('coalitions'), required('values'), optional('players'), optional('amount')],
+    implementation: SHAPLEY as FunctionSpec['implementation'],
+  },
+  BANZHAF: {
+    name: 'BANZHAF',
+    summary: 'raw Banzhaf values from a complete coalition table; [player, value] per player',
+    parameters: [required('coalitions'), required('values'), optional('players')],
+    implementation: BANZHAF as FunctionSpec['implementation'],
+  },
+  VOTINGPOWER: {
+    name: 'VOTINGPOWER',
+    summary: 'Shapley-Shubik ("shapley") or normalised Banzhaf ("banzhaf") power of a weighted voting body',
+    parameters: [required('weights'), required('quota'), optional('index')],
+    implementation: VOTINGPOWER as FunctionSpec['implementation'],
+  },
+  SIMILARITYSPLIT: {
+    name: 'SIMILARITYSPLIT',
+    summary: 'per output row, shares of the rightholders (columns) by the Shapley value of the max game',
+    parameters: [required('scores'), optional('threshold')],
+    implementation: SIMILARITYSPLIT as FunctionSpec['implementation'],
+  },
+  TRANSFERBASE: {
+    name: 'TRANSFERBASE',
+    summary: 'step A: sum of (revenue - deduction) x linkShare x counterfactualShare',
+    parameters: [required('revenue'), optional('linkShare'), optional('counterfactualShare'), optional('deductions')],
+    implementation: TRANSFERBASE as FunctionSpec['implementation'],
+  },
+  PURPOSESHARE: {
+    name: 'PURPOSESHARE',
+    summary: 'step P: the share of the base for the intended purpose, by rate or tiered schedule, at least the minimum',
+    parameters: [required('base'), required('purpose'), required('rates'), optional('minimum'), optional('mode')],
+    implementation: PURPOSESHARE as FunctionSpec['implementation'],
+  },
+  PAYTOTRAIN: {
+    name: 'PAYTOTRAIN',
+    summary: 'step R: the amount pro rata to count x weight, rounded so that the payouts sum exactly',
+    parameters: [required('amount'), required('counts'), optional('weights'), optional('minimumPayout'), optional('decimals')],
+    implementation: PAYTOTRAIN as FunctionSpec['implementation'],
+  },
+});
+
+/** Case-insensitive, with or without the PARTAGE. prefix, as a user would type it in a cell. */
+export function findFunction(name: string): FunctionSpec | undefined {
+  const key = name.trim().toUpperCase().replace(/^PARTAGE\./, '');
+  return Object.prototype.hasOwnProperty.call(FUNCTIONS, key) ? FUNCTIONS[key] : undefined;
+}
+
+/** "SHAPLEY(coalitions, values, [players], [amount])" */
+export function signatureOf(spec: FunctionSpec): string {
+  return `${spec.name}(${spec.parameters.map((p) => (p.optional ? `[${p.name}]` : p.name)).join(', ')})`;
+}
+
+/**
+ * Calls an adapter and checks what it returns: an infinite or NaN number (an overflow on
+ * extreme inputs) becomes #NUM! instead of reaching a cell, where Excel would show nothing
+ * useful. Missing trailing arguments are passed as undefined, like Excel's omitted arguments.
+ */
+export function callFunction(spec: FunctionSpec, args: readonly unknown[]): ExcelResult {
+  const padded = spec.parameters.map((_, i) => args[i]);
+  const result = spec.implementation(...padded);
+  if (typeof result === 'number') {
+    if (!Number.isFinite(result)) throw notFinite(spec, result);
+    // -0 (e.g. 0 × a negative share) displays as 0 in Excel; normalising keeps results equal under Object.is.
+    return result === 0 ? 0 : result;
+  }
+  if (Array.isArray(result)) {
+    for (let r = 0; r < result.length; r++) {
+      const row = result[r];
+      for (let c = 0; c < row.length; c++) {
+        const x = row[c];
+        if (typeof x !== 'number') continue;
+        if (!Number.isFinite(x)) throw notFinite(spec, x, r);
+        if (x === 0) row[c] = 0;
+      }
+    }
+  }
+  return result;
+}
+
+function notFinite(spec: FunctionSpec, value: number, row?: number): FunctionError {
+  const where = row === undefined ? 'the result' : `row ${row + 1} of the result`;
+  return new FunctionError('#NUM!', `${spec.name}: ${where} is ${value}; the inputs are too large to compute with`);
+}
