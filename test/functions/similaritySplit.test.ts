@@ -7,8 +7,11 @@ import { expectFunctionError } from './expectError';
 function maxGameShares(scores: number[]): number[] {
   const top = Math.max(0, ...scores);
   if (top === 0) return scores.map(() => 0);
-  const v = (mask: number): number => scores.reduce((m, s, i) => ((mask & (1 << i)) !== 0 ? Math.max(m, s) : m), 0);
-  return shapleyByPermutations(scores.length, v).map((x) => x / top);
+  // Brute force on the scores divided by the top one: the max game is homogeneous, and for
+  // subnormal scores (which fast-check does generate) averaging the raw values would lose bits.
+  const scaled = scores.map((s) => s / top);
+  const v = (mask: number): number => scaled.reduce((m, s, i) => ((mask & (1 << i)) !== 0 ? Math.max(m, s) : m), 0);
+  return shapleyByPermutations(scores.length, v);
 }
 
 function expectCloseRows(actual: (string | number)[][], expected: (string | number)[][]): void {
