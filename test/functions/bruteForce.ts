@@ -4,36 +4,18 @@
  * with the engine's regrouped sums.
  */
 
-export function* permutations(n: number): Generator<number[]> {
-  const order = Array.from({ length: n }, (_, i) => i);
-  function* permute(k: number): Generator<number[]> {
-    if (k === n) {
-      yield order.slice();
-      return;
-    }
-    for (let i = k; i < n; i++) {
-      [order[k], order[i]] = [order[i], order[k]];
-      yield* permute(k + 1);
-      [order[k], order[i]] = [order[i], order[k]];
-    }
-  }
-  yield* permute(0);
+import { bruteForceShapley, forEachPermutation } from '../helpers/bruteForce';
+
+/** Every ordering of 0..n-1, each as its own array. */
+export function permutations(n: number): number[][] {
+  const orders: number[][] = [];
+  forEachPermutation(n, (order) => orders.push([...order]));
+  return orders;
 }
 
 /** φᵢ = average over all n! arrival orders of i's marginal contribution. */
 export function shapleyByPermutations(n: number, v: (mask: number) => number): number[] {
-  const sums = new Array<number>(n).fill(0);
-  let count = 0;
-  for (const order of permutations(n)) {
-    let mask = 0;
-    for (const player of order) {
-      const before = v(mask);
-      mask |= 1 << player;
-      sums[player] += v(mask) - before;
-    }
-    count++;
-  }
-  return sums.map((s) => s / count);
+  return Array.from(bruteForceShapley(n, v));
 }
 
 /** βᵢ = (1 / 2^(n-1)) Σ_{S ∌ i} [v(S ∪ i) − v(S)]. */

@@ -36,13 +36,14 @@ export function randomPermutation(key: Uint32Array | ArrayLike<number>, permutat
   if (out.length < n) {
     throw new EngineInputError('out', undefined, `needs room for ${n} players, has ${out.length}`);
   }
-  drawPermutation(key[0], key[1], permutationIndex, n, out, new Uint32Array(4));
+  drawPermutation(key[0], key[1], permutationIndex, n, out, new Int32Array(4));
   return out;
 }
 
 /**
  * randomPermutation without checks or allocation, for the sampling loop: `words` is a
- * caller-owned Uint32Array(4) scratch for Philox output.
+ * caller-owned Int32Array(4) scratch for Philox output. (Int32 rather than Uint32: V8 keeps
+ * int32 words unboxed, while uint32 words above 2^31 become doubles; the bits are the same.)
  */
 export function drawPermutation(
   k0: number,
@@ -50,7 +51,7 @@ export function drawPermutation(
   permutationIndex: number,
   n: number,
   out: Int32Array,
-  words: Uint32Array,
+  words: Int32Array,
 ): void {
   for (let i = 0; i < n; i++) out[i] = i;
   const indexLow = permutationIndex >>> 0; // ToUint32: exactly permutationIndex mod 2^32
@@ -60,7 +61,12 @@ export function drawPermutation(
     const slot = used & 3;
     if (slot === 0) philox4x32Into(indexLow, indexHigh, used >>> 2, 0, k0, k1, words);
     used++;
-    const r = mulhi32(words[slot], j + 1);
+    const u = words[slot];
+    const m = j + 1;
+    // mulhi32(u, m) = floor((uH·m·2^16 + uL·m) / 2^32) = floor((uH·m + floor(uL·m / 2^16)) / 2^16):
+    // for m < 2^16 both products stay below 2^32, so plain float arithmetic is exact and much
+    // cheaper than the general 16-bit-split recipe. Same result bit for bit.
+    const r = m <= 0xffff ? (((u >>> 16) * m + (((u & 0xffff) * m) >>> 16)) / 65536) >>> 0 : mulhi32(u, m);
     const tmp = out[j];
     out[j] = out[r];
     out[r] = tmp;

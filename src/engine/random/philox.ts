@@ -73,7 +73,7 @@ export function philox4x32Into(
   c3: number,
   k0: number,
   k1: number,
-  out: Uint32Array,
+  out: Uint32Array | Int32Array,
 ): void {
   c0 |= 0;
   c1 |= 0;

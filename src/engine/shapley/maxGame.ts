@@ -13,7 +13,9 @@ import { checkScores } from '../games/maxGame';
 export function maxGameShapley(scores: ArrayLike<number>): Float64Array {
   const s = checkScores(scores);
   const n = s.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a] - s[b] || a - b);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => s[a] - s[b] || a - b);
   const phi = new Float64Array(n);
   let previous = 0;
   let acc = 0;

@@ -2,26 +2,7 @@
  * Reference quantities computed by walking every one of the n! orders (n ≤ 8), straight from
  * the permutation definition of the Shapley value, independently of the engine's code.
  */
-
-export function forEachPermutation(n: number, visit: (order: readonly number[]) => void): void {
-  const order: number[] = [];
-  const used = new Array<boolean>(n).fill(false);
-  const extend = (): void => {
-    if (order.length === n) {
-      visit(order);
-      return;
-    }
-    for (let p = 0; p < n; p++) {
-      if (used[p]) continue;
-      used[p] = true;
-      order.push(p);
-      extend();
-      order.pop();
-      used[p] = false;
-    }
-  };
-  extend();
-}
+import { forEachPermutation } from '../../helpers/bruteForce';
 
 /** Marginal contributions of each player along one order, from a coalition function of masks. */
 export function marginalsAlong(order: readonly number[], v: (mask: number) => number): number[] {

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: engine speed figures, printed as a table. Targets are those of the
+ * foundation issue, on one core of a 2-core machine; a row marked NO misses its target.
+ * Times are medians of several runs after a warm-up, engine time only (inputs already built).
+ */
+import { ELECTORAL_VOTES_2020_CENSUS } from './electoralCollege';
+import { formatRate, mulberry32, printTable, timeMedian, type BenchRow } from './harness';
+import { exactBanzhaf, exactShapley } from '../src/engine/shapley/exact';
+import { shapleyShubikIndex, banzhafIndex } from '../src/engine/shapley/voting';
+import { maxGameShapley } from '../src/engine/shapley/maxGame';
+import { knnShapley } from '../src/engine/shapley/knn';
+import { permutationShapley } from '../src/engine/shapley/sampling';
+import { tableGame } from '../src/engine/games/table';
+import { saturatingScaleGame } from '../src/engine/games/saturatingScale';
+import { payToTrain } from '../src/engine/remuneration/payToTrain';
+import { transferBase } from '../src/engine/remuneration/transferBase';
+import { SHAPLEY } from '../src/functions/coalitionFunctions';
+
+function randomTable(n: number, seed: number): Float64Array {
+  const next = mulberry32(seed);
+  const values = new Float64Array(2 ** n);
+  for (let mask = 1; mask < values.length; mask++) values[mask] = next() * 100;
+  return values;
+}
+
+function benchExactTables(): BenchRow[] {
+  const n = 20;
+  const values = randomTable(n, 1);
+  const shapleyMs = timeMedian(() => exactShapley(values, n));
+  const banzhafMs = timeMedian(() => exactBanzhaf(values, n));
+  const contributions = n * 2 ** (n - 1);
+  return [
+    {
+      name: 'exact Shapley, full table',
+      size: `n=${n} (2^${n} values)`,
+      medianMs: shapleyMs,
+      rate: formatRate(contributions / (shapleyMs / 1000), 'contributions'),
+      target: '< 500 ms',
+      met: shapleyMs < 500,
+    },
+    {
+      name: 'exact Banzhaf, full table',
+      size: `n=${n} (2^${n} values)`,
+      medianMs: banzhafMs,
+      rate: formatRate(contributions / (banzhafMs / 1000), 'contributions'),
+    },
+  ];
+}
+
+function benchVoting(): BenchRow[] {
+  const weights = Object.values(ELECTORAL_VOTES_2020_CENSUS);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const quota = Math.floor(total / 2) + 1;
+  const ssMs = timeMedian(() => shapleyShubikIndex(weights, quota), 9);
+  const bzMs = timeMedian(() => banzhafIndex(weights, quota), 9);
+  const size = `${weights.length} members, weight ${total}, quota ${quota}`;
+  return [
+    { name: 'Shapley–Shubik (DP)', size, medianMs: ssMs, target: '< 50 ms', met: ssMs < 50 },
+    { name: 'Banzhaf power (DP)', size, medianMs: bzMs },
+  ];
+}
+
+function benchSampling(): BenchRow[] {
+  const n = 20;
+  const table = tableGame(randomTable(n, 2), n);
+  const permutations = 200_000;
+  const plainMs = timeMedian(() => permutationShapley(table, { seed: 7, maxPermutations: permutations }), 3);
+  const antitheticMs = timeMedian(
+    () => permutationShapley(table, { seed: 7, maxPermutations: permutations, antithetic: true }),
+    3,
+  );
+  const sizes = Float64Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 5000));
+  const scale = saturatingScaleGame(sizes, 100_000, 0.5);
+  const scalePermutations = 2_000;
+  const scaleMs = timeMedian(() => permutationShapley(scale, { seed: 7, maxPermutations: scalePermutations }), 3);
+  const rate = (perms: number, players: number, ms: number) => (perms * players) / (ms / 1000);
+  const plainRate = rate(permutations, n, plainMs);
+  return [
+    {
+      name: 'permutation sampling, table game',
+      size: `n=${n}, ${permutations} permutations`,
+      medianMs: plainMs,
+      rate: formatRate(plainRate, 'contributions'),
+      target: '≥ 1e7 contributions/s',
+      met: plainRate >= 1e7,
+    },
+    {
+      name: 'antithetic sampling, table game',
+      size: `n=${n}, ${permutations} permutations`,
+      medianMs: antitheticMs,
+      rate: formatRate(rate(permutations, n, antitheticMs), 'contributions'),
+    },
+    {
+      name: 'permutation sampling, saturating scale',
+      size: `n=1000, ${scalePermutations} permutations`,
+      medianMs: scaleMs,
+      rate: formatRate(rate(scalePermutations, 1000, scaleMs), 'contributions'),
+    },
+  ];
+}
+
+function benchClosedForms(): BenchRow[] {
+  const next = mulberry32(3);
+  const scores = Float64Array.from({ length: 1_000_000 }, () => next());
+  const maxMs = timeMedian(() => maxGameShapley(scores), 3);
+
+  const dims = 16;
+  const trainSize = 2000;
+  const testSize = 100;
+  const points = (count: number) => Array.from({ length: count }, () => Float64Array.from({ length: dims }, () => next()));
+  const labels = (count: number) => Float64Array.from({ length: count }, () => Math.floor(next() * 3));
+  const train = { features: points(trainSize), labels: labels(trainSize) };
+  const test = { features: points(testSize), labels: labels(testSize) };
+  const knnMs = timeMedian(() => knnShapley(train, test, 5), 3);
+  return [
+    { name: 'max game (Littlechild–Owen)', size: '1e6 players', medianMs: maxMs },
+    { name: 'KNN-Shapley (Jia et al.)', size: `${trainSize} train × ${testSize} test, d=${dims}, K=5`, medianMs: knnMs },
+  ];
+}
+
+function benchRemuneration(): BenchRow[] {
+  const next = mulberry32(4);
+  const holders = Array.from({ length: 10_000 }, () => ({ count: 1 + Math.floor(next() * 500), weight: 0.5 + Math.round(next() * 100) / 100 }));
+  const payMs = timeMedian(() => payToTrain(1_234_567.89, holders, { minimumPayout: 5 }), 3);
+  const lines = Array.from({ length: 10_000 }, () => ({ revenue: Math.round(next() * 1e8) / 100, linkShare: 0.55, counterfactualShare: 0.7 }));
+  const baseMs = timeMedian(() => transferBase(lines), 3);
+  return [
+    { name: 'pay-to-train, exact largest remainder', size: '10,000 holders', medianMs: payMs },
+    { name: 'transfer base, exact decimals', size: '10,000 revenue lines', medianMs: baseMs },
+  ];
+}
+
+function benchSheetShapley(): BenchRow[] {
+  // What PARTAGE.SHAPLEY does on a sheet: parse 2^n coalition labels, then the exact engine.
+  const n = 16;
+  const names = Array.from({ length: n }, (_, i) => `Holder${i + 1}`);
+  const values = randomTable(n, 5);
+  const labelColumn: string[][] = [];
+  const valueColumn: number[][] = [];
+  for (let mask = 0; mask < 2 ** n; mask++) {
+    labelColumn.push([names.filter((_, i) => mask & (1 << i)).join(',')]);
+    valueColumn.push([values[mask]]);
+  }
+  const ms = timeMedian(() => SHAPLEY(labelColumn, valueColumn, null, null), 3);
+  return [{ name: 'PARTAGE.SHAPLEY from labels (parse + exact)', size: `n=${n} (${2 ** n} rows)`, medianMs: ms }];
+}
+
+function main(): void {
+  const rows = [
+    ...benchExactTables(),
+    ...benchVoting(),
+    ...benchSampling(),
+    ...benchClosedForms(),
+    ...benchRemuneration(),
+    ...benchSheetShapley(),
+  ];
+  printTable(`partage engine benchmarks — node ${process.version}, cpu backend, 1 thread`, rows);
+  const missed = rows.filter((r) => r.met === false);
+  if (missed.length > 0) console.log(`\n${missed.length} target(s) missed: ${missed.map((r) => r.name).join(', ')}`);
+}
+
+main();
