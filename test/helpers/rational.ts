@@ -127,3 +127,14 @@ function toBigInt(x: bigint | number): bigint {
 function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;
 }
+
+/**
+ * The float64 nearest to r, for fractions whose numerator and denominator are exact in float64:
+ * then one IEEE division rounds correctly (unlike toNumber, which may be 1 ulp off).
+ */
+export function nearestDouble(r: Rational): number {
+  const limit = BigInt(Number.MAX_SAFE_INTEGER);
+  const num = r.num < 0n ? -r.num : r.num;
+  if (num > limit || r.den > limit) throw new RangeError(`nearestDouble: ${r} is too large for one exact division`);
+  return Number(r.num) / Number(r.den);
+}

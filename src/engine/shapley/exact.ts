@@ -8,13 +8,14 @@
  *   φ_i = (1/n) Σ_k D_i[k] / C(n−1, k)        β_i = Σ_k D_i[k] / 2^(n−1).
  *
  * Why group by size rather than weight each term as it comes: tables typed into a sheet hold
- * integers or short decimals, whose differences and sums are exact in float64, so the only
- * roundings left are the n divisions at the end. The Box 3 table of the CSPLA report then gives
- * exactly 45, 30 and 25, not 30.000000000000014. Working on differences also means a large
+ * integers or short decimals, whose differences and sums are exact in float64; for integer
+ * tables the weighting is then exact too (see shapleyFromSizeSums) and each φ_i is rounded
+ * once. The Box 3 table of the CSPLA report gives exactly 45, 30 and 25, not 30.000000000000014. Working on differences also means a large
  * common offset in v, or values near the float64 limit, cost nothing.
  */
 import { EngineInputError } from '../errors';
 import { checkTable } from '../games/table';
+import { shapleyFromSizeSums } from './sizeWeights';
 
 export function exactShapley(values: ArrayLike<number>, n: number): Float64Array {
   checkTable(values, n);
@@ -23,15 +24,7 @@ export function exactShapley(values: ArrayLike<number>, n: number): Float64Array
   const bySize = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     marginalSumsBySize(values, n, i, bySize);
-    // C(n−1, k) is exact in float64 for n ≤ 30; summing from the largest classes down is
-    // arbitrary, any fixed order keeps results reproducible.
-    let binomial = 1;
-    let total = 0;
-    for (let k = 0; k < n; k++) {
-      total += bySize[k] / binomial;
-      binomial = (binomial * (n - 1 - k)) / (k + 1);
-    }
-    phi[i] = total / n;
+    phi[i] = shapleyFromSizeSums(bySize, n);
   }
   return phi;
 }

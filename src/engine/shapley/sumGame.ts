@@ -34,6 +34,7 @@
  * each included with probability 1/2 (p ← (p[W] + p[W-b])/2: again no cancellation).
  */
 import { EngineInputError } from '../errors';
+import { shapleyFromSizeSums } from './sizeWeights';
 import { checkSaturatingScale, missingQuality } from '../games/saturatingScale';
 
 /** Largest DP table, in float64 cells ((n+1)·(Σw+1) for Shapley): 128 MiB. */
@@ -217,26 +218,22 @@ function shapleyFromCounts(c: Float64Array, n: number, total: number, a: number,
   const top = total - a; // the others weigh at most this
   let prev = new Float64Array(top + 1); // c_{-i}[k-1][·]
   let row = new Float64Array(top + 1); // c_{-i}[k][·]
-  let phi = 0;
-  // C(n-1, k) by the multiplicative recurrence: each step rounds at most twice, so it is within
-  // 2k·ε, which is all the weight w(k) = 1/(n·C(n-1, k)) needs.
-  let binom = 1;
+  // inner[k] = Σ_W c_{-i}[k][W]·Δ(W): the total marginal contribution over k-player coalitions.
+  const inner = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const src = k * stride;
-    let inner = 0;
+    let sum = 0;
     for (let W = 0; W <= top; W++) {
       const x = c[src + W] - (k > 0 && W >= a ? prev[W - a] : 0);
       row[W] = x;
-      inner += x * delta[W];
+      sum += x * delta[W];
     }
-    // k!(n-1-k)!/n! = 1 / (n·C(n-1, k))
-    phi += inner / (n * binom);
-    binom = (binom * (n - 1 - k)) / (k + 1);
+    inner[k] = sum;
     const t = prev;
     prev = row;
     row = t;
   }
-  return phi;
+  return shapleyFromSizeSums(inner, n);
 }
 
 /**

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { EngineInputError } from '../../../src/engine/errors';
 import { exactBanzhaf, exactShapley } from '../../../src/engine/shapley/exact';
 import { bruteForceBanzhafExact, bruteForceShapleyExact } from '../../helpers/bruteForce';
+import { nearestDouble } from '../../helpers/rational';
 import { expectAllClose } from './expectClose';
 
 // Report box 3 (CSPLA seed report): holders A, B, C are bits 0, 1, 2.
@@ -32,6 +33,17 @@ describe('exactShapley', () => {
     expectAllClose(phi, expected, 1e-15);
     expect(Math.abs(phi[0] - 42.5)).toBeGreaterThan(1);
     expect(Math.abs(phi[1] - 32.5)).toBeGreaterThan(1);
+  });
+
+  it('is exact on integer tables: each value is the float64 nearest to the exact fraction', () => {
+    expect(Array.from(exactShapley(BOX3, 3))).toEqual([45, 30, 25]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }).chain((n) => fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 2 ** n, maxLength: 2 ** n }).map((v) => ({ n, v }))), ({ n, v }) => {
+        const exact = bruteForceShapleyExact(n, (mask) => v[mask]);
+        expect(Array.from(exactShapley(v, n))).toEqual(exact.map(nearestDouble));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('matches the exact average over all n! orders on random integer tables, v(∅) ≠ 0 included', () => {

@@ -4,7 +4,7 @@ import { votingBody, votingGame } from '../../../src/engine/games/voting';
 import { banzhafIndex, shapleyShubikIndex } from '../../../src/engine/shapley/voting';
 import { sumGameBanzhaf, sumGameShapley } from '../../../src/engine/shapley/sumGame';
 import { bruteForceGameShapley, bruteForceShapleyExact, bruteForceSwings, forEachPermutation, maxWalkerDiscrepancy } from '../../helpers/bruteForce';
-import { Rational, binomial, factorial, rat } from '../../helpers/rational';
+import { Rational, binomial, factorial, nearestDouble, rat } from '../../helpers/rational';
 import { expectAllClose } from './expectClose';
 
 const weightOf = (weights: readonly number[], mask: number) => weights.reduce((s, w, i) => s + (mask & (1 << i) ? w : 0), 0);
@@ -26,6 +26,11 @@ describe('shapleyShubikIndex', () => {
     const brute = bruteForceShapleyExact(6, (mask) => (weightOf(EEC, mask) >= 12 ? 1 : 0));
     expect(brute.map(String)).toEqual(published.map(String));
     expectAllClose(shapleyShubikIndex(EEC, 12), published, 1e-15);
+  });
+
+  it('rounds each index once: integer swing counts give the float64 nearest to the exact fraction', () => {
+        const exact = bruteForceShapleyExact(6, (mask) => (weightOf(EEC, mask) >= 12 ? 1 : 0));
+    expect(Array.from(shapleyShubikIndex(EEC, 12))).toEqual(exact.map(nearestDouble));
   });
 
   it('matches brute force on random small bodies', () => {
