@@ -27,8 +27,25 @@ async function devServerHttpsOptions() {
   // Loaded lazily: only `webpack serve` needs the certificates, and creating or installing them
   // may prompt; a plain build must stay offline and non-interactive.
   const devCerts = require('office-addin-dev-certs');
-  const options = await devCerts.getHttpsServerOptions();
-  return { ca: options.ca, key: options.key, cert: options.cert };
+  try {
+    const options = await devCerts.getHttpsServerOptions();
+    return { ca: options.ca, key: options.key, cert: options.cert };
+  } catch (error) {
+    // Installing the CA into the system trust store needs sudo on Linux and fails in containers
+    // and CI. The certificates themselves can still be made and served: the user then trusts
+    // the CA by hand (or the browser asks), which beats not serving at all.
+    const fs = require('node:fs');
+    const defaults = require('office-addin-dev-certs/lib/defaults');
+    const paths = [defaults.caCertificatePath, defaults.localhostCertificatePath, defaults.localhostKeyPath];
+    if (!paths.every((p) => fs.existsSync(p))) await devCerts.generateCertificates(...paths);
+    console.warn(
+      `\npartage: could not install the development CA into the trust store (${String(error.message || error).split('\n')[0]}).\n` +
+        `Serving with the certificate in ${defaults.certificateDirectory} anyway; trust ${defaults.caCertificatePath} ` +
+        'in your browser or system (see README, "Sideload") or Excel will refuse to load the add-in.\n',
+    );
+    const [ca, cert, key] = paths.map((p) => fs.readFileSync(p));
+    return { ca, cert, key };
+  }
 }
 
 module.exports = async (env = {}, argv = {}) => {
