@@ -1,6 +1,7 @@
 import { EngineInputError } from '../../../src/engine/errors';
 import { randomPermutation } from '../../../src/engine/random/permutation';
 import { seedKey } from '../../../src/engine/random/philox';
+import { philoxReferenceBig } from './philoxReference';
 
 /**
  * The drawing recipe written out with BigInt, from its description (the one a GPU kernel must
@@ -9,26 +10,12 @@ import { seedKey } from '../../../src/engine/random/philox';
  */
 function referencePermutation(seed: number, k: number, n: number): number[] {
   const mask = 0xffffffffn;
-  const philox = (counter: bigint[], key: bigint[]): bigint[] => {
-    let [c0, c1, c2, c3] = counter;
-    let [k0, k1] = key;
-    for (let round = 0; round < 10; round++) {
-      if (round > 0) {
-        k0 = (k0 + 0x9e3779b9n) & mask;
-        k1 = (k1 + 0xbb67ae85n) & mask;
-      }
-      const p0 = 0xd2511f53n * c0;
-      const p1 = 0xcd9e8d57n * c2;
-      [c0, c1, c2, c3] = [(p1 >> 32n) ^ c1 ^ k0, p1 & mask, (p0 >> 32n) ^ c3 ^ k1, p0 & mask];
-    }
-    return [c0, c1, c2, c3];
-  };
   const key = [BigInt(seed) & mask, BigInt(seed) >> 32n];
   const order = [...Array(n).keys()];
   let t = 0;
   let block: bigint[] = [];
   for (let j = n - 1; j >= 1; j--) {
-    if (t % 4 === 0) block = philox([BigInt(k) & mask, BigInt(k) >> 32n, BigInt(t / 4), 0n], key);
+    if (t % 4 === 0) block = philoxReferenceBig([BigInt(k) & mask, BigInt(k) >> 32n, BigInt(t / 4), 0n], key);
     const u = block[t % 4];
     t++;
     const r = Number((u * BigInt(j + 1)) >> 32n);

@@ -1,5 +1,6 @@
 import { EngineInputError } from '../../../src/engine/errors';
 import { mulhi32, philox4x32, philox4x32Into, seedKey } from '../../../src/engine/random/philox';
+import { philoxReference } from './philoxReference';
 
 // Known-answer vectors of Random123's kat_vectors file (philox4x32, R = 10):
 // counter (4 words), key (2 words) → output (4 words).
@@ -8,23 +9,6 @@ const KAT: Array<[number[], number[], number[]]> = [
   [[0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]],
   [[0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0], [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]],
 ];
-
-/** Philox4x32-10 written from the paper with BigInt 64-bit products, as a second opinion. */
-function philoxReference(counter: readonly number[], key: readonly number[]): number[] {
-  const mask = 0xffffffffn;
-  let [c0, c1, c2, c3] = counter.map(BigInt);
-  let [k0, k1] = key.map(BigInt);
-  for (let round = 0; round < 10; round++) {
-    if (round > 0) {
-      k0 = (k0 + 0x9e3779b9n) & mask;
-      k1 = (k1 + 0xbb67ae85n) & mask;
-    }
-    const p0 = 0xd2511f53n * c0;
-    const p1 = 0xcd9e8d57n * c2;
-    [c0, c1, c2, c3] = [(p1 >> 32n) ^ c1 ^ k0, p1 & mask, (p0 >> 32n) ^ c3 ^ k1, p0 & mask];
-  }
-  return [c0, c1, c2, c3].map(Number);
-}
 
 function words(seed: number, count: number): number[] {
   // A simple xorshift stream for test inputs, unrelated to Philox.
