@@ -18,13 +18,28 @@ import { checkTable } from '../games/table';
 import { shapleyFromSizeSums } from './sizeWeights';
 
 export function exactShapley(values: ArrayLike<number>, n: number): Float64Array {
+  const everyone = new Int32Array(n);
+  for (let i = 0; i < n; i++) everyone[i] = i;
+  return exactShapleyOfPlayers(values, n, everyone);
+}
+
+/**
+ * φ of the listed players only (out[k] = φ of players[k]), the same numbers exactShapley gives
+ * them: each player is one independent pass over the table, so a large table can be shared by
+ * threads that each take some players and the result does not depend on the split.
+ * `valuesChecked`: the caller already checked every value is finite (the companion does so once
+ * when it shares the table), which saves one pass over 2^n values per call.
+ */
+export function exactShapleyOfPlayers(values: ArrayLike<number>, n: number, players: ArrayLike<number>, valuesChecked = false): Float64Array {
   checkTable(values, n);
-  checkFinite(values);
-  const phi = new Float64Array(n);
+  if (!valuesChecked) checkFinite(values);
+  const phi = new Float64Array(players.length);
   const bySize = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < players.length; k++) {
+    const i = players[k];
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new EngineInputError('players', k, `must be a player index from 0 to ${n - 1}, got ${i}`);
     marginalSumsBySize(values, n, i, bySize);
-    phi[i] = shapleyFromSizeSums(bySize, n);
+    phi[k] = shapleyFromSizeSums(bySize, n);
   }
   return phi;
 }

@@ -1,0 +1,11 @@
+/** Every job type the companion runs, by the `type` a client names in POST /v1/jobs. */
+import { shapleyExact } from './shapleyExact';
+import { shapleySample } from './shapleySample';
+import { attributionSimilarity } from './similarity';
+import type { JobDefinition, JobType } from './types';
+
+export const JOB_DEFINITIONS: Readonly<Record<JobType, JobDefinition<any>>> = {
+  'shapley.exact': shapleyExact,
+  'shapley.sample': shapleySample,
+  'attribution.similarity': attributionSimilarity,
+};

@@ -1,0 +1,65 @@
+/**
+ * Entry of a worker thread (protocol in pool.ts). Keeps each job's state, built once from the
+ * context the pool sends with the thread's first unit of that job, until the job ends. A unit
+ * that throws answers with the serialised error; nothing a unit does can stop the thread short
+ * of a crash, which the pool reports and repairs.
+ */
+import { parentPort } from 'node:worker_threads';
+import { WORKER_JOBS } from '../jobs/workerJobs';
+import type { SerialisedError } from './pool';
+
+interface RunMessage {
+  type: 'run';
+  taskId: number;
+  key: string;
+  context?: { kind: string };
+  payload: unknown;
+}
+
+interface DropMessage {
+  type: 'drop';
+  key: string;
+}
+
+const states = new Map<string, { kind: string; state: unknown }>();
+
+function serialise(error: unknown): SerialisedError {
+  if (error instanceof Error) {
+    const e = error as Error & { field?: unknown; index?: unknown; detail?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      field: typeof e.field === 'string' ? e.field : undefined,
+      index: typeof e.index === 'number' ? e.index : undefined,
+      detail: typeof e.detail === 'string' ? e.detail : undefined,
+    };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+function run(message: RunMessage): { output: unknown; transfer?: ArrayBuffer[] } {
+  let entry = states.get(message.key);
+  if (!entry) {
+    if (!message.context) throw new Error(`no context for job ${message.key} on this thread`);
+    const kind = message.context.kind;
+    const job = WORKER_JOBS[kind];
+    if (!job) throw new Error(`unknown job kind ${kind}`);
+    entry = { kind, state: job.setup(message.context) };
+    states.set(message.key, entry);
+  }
+  return WORKER_JOBS[entry.kind].run(entry.state, message.payload);
+}
+
+parentPort!.on('message', (message: RunMessage | DropMessage) => {
+  if (message.type === 'drop') {
+    states.delete(message.key);
+    return;
+  }
+  const start = performance.now();
+  try {
+    const { output, transfer } = run(message);
+    parentPort!.postMessage({ taskId: message.taskId, ok: true, output, elapsedMs: performance.now() - start }, transfer ?? []);
+  } catch (error) {
+    parentPort!.postMessage({ taskId: message.taskId, ok: false, error: serialise(error) });
+  }
+});
