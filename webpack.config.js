@@ -15,6 +15,7 @@ const CopyWebpackPlugin = require('copy-webpack-plugin');
 const CustomFunctionsMetadataPlugin = require('custom-functions-metadata-plugin');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const { normaliseProductionUrl, toProductionManifest } = require('./scripts/manifestUrls');
+const { devHttpsOptions } = require('./scripts/devCertificates');
 const packageJson = require('./package.json');
 
 // Where the production build is deployed. A placeholder until partage has a home: set
@@ -24,28 +25,7 @@ const urlProd = normaliseProductionUrl(process.env.PARTAGE_PROD_URL || 'https://
 const functionsEntry = './src/functions/functions.ts';
 
 async function devServerHttpsOptions() {
-  // Loaded lazily: only `webpack serve` needs the certificates, and creating or installing them
-  // may prompt; a plain build must stay offline and non-interactive.
-  const devCerts = require('office-addin-dev-certs');
-  try {
-    const options = await devCerts.getHttpsServerOptions();
-    return { ca: options.ca, key: options.key, cert: options.cert };
-  } catch (error) {
-    // Installing the CA into the system trust store needs sudo on Linux and fails in containers
-    // and CI. The certificates themselves can still be made and served: the user then trusts
-    // the CA by hand (or the browser asks), which beats not serving at all.
-    const fs = require('node:fs');
-    const defaults = require('office-addin-dev-certs/lib/defaults');
-    const paths = [defaults.caCertificatePath, defaults.localhostCertificatePath, defaults.localhostKeyPath];
-    if (!paths.every((p) => fs.existsSync(p))) await devCerts.generateCertificates(...paths);
-    console.warn(
-      `\npartage: could not install the development CA into the trust store (${String(error.message || error).split('\n')[0]}).\n` +
-        `Serving with the certificate in ${defaults.certificateDirectory} anyway; trust ${defaults.caCertificatePath} ` +
-        'in your browser or system (see README, "Sideload") or Excel will refuse to load the add-in.\n',
-    );
-    const [ca, cert, key] = paths.map((p) => fs.readFileSync(p));
-    return { ca, cert, key };
-  }
+  return devHttpsOptions((message) => console.warn(`\npartage: ${message}\n`));
 }
 
 module.exports = async (env = {}, argv = {}) => {

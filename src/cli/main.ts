@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { addCallCommand } from './callCommand';
+import { addCompanionCommand } from './companionCommand';
 import { EXIT, processIo, type CliIo } from './io';
 
 /** The package version; package.json sits two levels up from both src/cli and lib/cli. */
@@ -14,8 +15,8 @@ function packageVersion(): string {
 }
 
 /**
- * Builds the `partage` program. Each subcommand lives in its own module and is added here
- * (`call` now; the companion service will be `addCompanionCommand(program, io, setStatus)`).
+ * Builds the `partage` program. Each subcommand lives in its own module and is added here:
+ * `call` (one PARTAGE function) and `companion` (the local batch service).
  */
 export function createProgram(io: CliIo, setStatus: (status: number) => void): Command {
   const program = new Command('partage')
@@ -26,6 +27,7 @@ export function createProgram(io: CliIo, setStatus: (status: number) => void): C
     .configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     .showHelpAfterError('Usage: partage [--version] [--help] <command> ...; partage --help lists the commands');
   addCallCommand(program, io, setStatus);
+  addCompanionCommand(program, io, setStatus);
   return program;
 }
 

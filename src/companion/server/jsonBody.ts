@@ -36,7 +36,8 @@ export function installJsonParser(app: FastifyInstance, bodyLimit: number): void
   // JSON only: text/plain is what a page can POST cross-origin without a preflight.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
-    parse(request, body, (error: Error | null, value?: unknown) => {
+    // parseAs: 'string' hands a string; the parser's type also admits a Buffer.
+    parse(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
         return done(new ApiError(400, 'invalid_json', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, 'body'), undefined);

@@ -2,14 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Endpoint } from '../client';
 
 const BIN = path.resolve(__dirname, '../../../bin/partage');
 
 /** A real companion process on a random loopback port, as a user would start it. */
-export interface CompanionProcess {
+export interface CompanionProcess extends Endpoint {
   child: ChildProcess;
-  url: string;
-  token: string;
   dataDir: string;
   /** Everything the process printed, for failure messages. */
   output(): string;
@@ -64,28 +63,4 @@ export function stopCompanion(companion: CompanionProcess, hard = false): Promis
     companion.child.once('exit', () => resolve());
     companion.child.kill(hard ? 'SIGKILL' : 'SIGTERM');
   });
-}
-
-export async function api<T = any>(companion: CompanionProcess, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${companion.url}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${companion.token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** Polls a job until `until` holds (or the deadline passes, which fails the test). */
-export async function waitForJob(companion: CompanionProcess, id: string, until: (job: any) => boolean, timeoutMs = 60_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body: job } = await api(companion, 'GET', `/v1/jobs/${id}`);
-    if (until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.state} at ${job.progress} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -6,7 +6,8 @@
  */
 import { saturatingScaleGame } from '../../../src/engine/games/saturatingScale';
 import { permutationShapley } from '../../../src/engine/shapley/sampling';
-import { api, makeDataDir, removeDataDir, startCompanion, stopCompanion, waitForJob, type CompanionProcess } from './companionProcess';
+import { call as api, waitFor as waitForJob } from '../client';
+import { makeDataDir, removeDataDir, startCompanion, stopCompanion, type CompanionProcess } from './companionProcess';
 
 jest.setTimeout(180_000);
 

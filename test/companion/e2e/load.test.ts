@@ -3,7 +3,8 @@
  * status requests in all while 4 sampled jobs run. Every request must succeed; p50 and p99
  * latencies are printed for the record (speed is judged by benchmarks, not by this test).
  */
-import { api, makeDataDir, removeDataDir, startCompanion, stopCompanion, type CompanionProcess } from './companionProcess';
+import { call as api } from '../client';
+import { makeDataDir, removeDataDir, startCompanion, stopCompanion, type CompanionProcess } from './companionProcess';
 
 jest.setTimeout(180_000);
 

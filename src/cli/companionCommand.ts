@@ -1,0 +1,102 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ORIGINS, DEFAULT_PORT, defaultDataDir, startCompanionService, type RunningCompanion } from '../companion/service';
+import { EXIT, type CliIo } from './io';
+
+interface CompanionFlags {
+  port: number;
+  dataDir: string;
+  backend: 'auto' | 'cpu';
+  origin?: string[];
+  http?: boolean;
+  threads?: number;
+  jobs?: number;
+}
+
+function wholeNumber(least: number, most: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < least || value > most) throw new InvalidArgumentError(`must be a whole number from ${least} to ${most}`);
+    return value;
+  };
+}
+
+function origin(text: string, previous: string[] | undefined): string[] {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidArgumentError(`'${text}' is not a URL such as https://localhost:3000`);
+  }
+  if (url.origin === 'null' || url.pathname !== '/' || url.search || url.hash) {
+    throw new InvalidArgumentError(`'${text}' is not an origin (scheme://host[:port], no path)`);
+  }
+  return [...(previous ?? []), url.origin];
+}
+
+/**
+ * `partage companion`: the local service that runs heavy Shapley batches for the task pane on all
+ * CPU cores (DESIGN.md §5). Runs until interrupted; Ctrl+C or SIGTERM stops it gracefully
+ * (running jobs checkpoint and become 'interrupted', to be resumed after the next start).
+ */
+export function addCompanionCommand(program: Command, io: CliIo, setStatus: (status: number) => void): Command {
+  return program
+    .command('companion')
+    .description('start the local companion service (heavy Shapley batches for the task pane) on 127.0.0.1')
+    .addOption(new Option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)').default(DEFAULT_PORT).argParser(wholeNumber(0, 65535)))
+    .addOption(new Option('-d, --data-dir <dir>', 'folder for the token, the job database and uploaded datasets').default(defaultDataDir()))
+    .addOption(new Option('-b, --backend <backend>', 'compute backend').choices(['auto', 'cpu']).default('auto'))
+    .addOption(new Option('-o, --origin <url>', `add-in origin allowed to call the service (repeatable; default ${DEFAULT_ORIGINS.join(', ')})`).argParser(origin))
+    .addOption(new Option('--http', 'plain http instead of https (scripts and tests on loopback; the add-in needs https)'))
+    .addOption(new Option('-t, --threads <n>', 'worker threads (default: all cores)').argParser(wholeNumber(1, 1024)))
+    .addOption(new Option('-j, --jobs <n>', 'jobs running at once (default 2)').argParser(wholeNumber(1, 64)))
+    .action((flags: CompanionFlags) => {
+      setStatus(EXIT.ok);
+      void run(flags, io, setStatus);
+    });
+}
+
+async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number) => void): Promise<void> {
+  let companion: RunningCompanion;
+  try {
+    companion = await startCompanionService({
+      dataDir: flags.dataDir,
+      port: flags.port,
+      http: flags.http === true,
+      backend: flags.backend,
+      origins: flags.origin ?? DEFAULT_ORIGINS,
+      threads: flags.threads,
+      maxConcurrent: flags.jobs,
+      log: (line) => io.writeErr(`${line}\n`),
+    });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const reason = e.code === 'EADDRINUSE' ? `port ${flags.port} is in use (another companion running? choose one with --port)` : e.message;
+    io.writeErr(`partage companion: cannot start: ${reason}\n`);
+    setStatus(EXIT.internal);
+    process.exitCode = EXIT.internal;
+    return;
+  }
+  const backends = companion.backends.map((b) => `${b.name} (${b.device}${b.threads ? `, ${b.threads} threads` : ''})`).join('; ');
+  io.writeOut(
+    [
+      `partage companion listening on ${companion.url}`,
+      `  backends: ${backends}`,
+      `  pairing token: ${companion.tokenPath}${companion.tokenCreated ? ' (new: pair the task pane with it)' : ''}`,
+      `  data: ${flags.dataDir}`,
+      ...(companion.interrupted.length > 0 ? [`  ${companion.interrupted.length} job(s) interrupted by the last stop; resume them with POST /v1/jobs/{id}/resume`] : []),
+      '',
+    ].join('\n'),
+  );
+  const stop = (signal: string) => {
+    io.writeErr(`partage companion: ${signal}, stopping (running jobs are checkpointed)\n`);
+    companion.close().then(
+      () => process.exit(EXIT.ok),
+      (error: Error) => {
+        io.writeErr(`partage companion: error while stopping: ${error.message}\n`);
+        process.exit(EXIT.internal);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,133 @@
+/**
+ * Assembles the companion service: data folder, pairing token, SQLite store, worker pool, job
+ * runner and the HTTP(S) API on 127.0.0.1. `partage companion` (src/cli/companionCommand.ts) and
+ * the tests start it through startCompanionService.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { devHttpsOptions } from '../../scripts/devCertificates';
+import { StoredDatasetReader } from './datasets/reader';
+import type { JobEnvironment } from './jobs/types';
+import { JobRunner } from './runner/jobRunner';
+import { WorkerPool } from './runner/pool';
+import { buildApp, type BackendInfo } from './server/app';
+import { loadOrCreateToken } from './server/token';
+import { Store } from './store/store';
+
+export const DEFAULT_PORT = 3917;
+export const DEFAULT_ORIGINS: readonly string[] = ['https://localhost:3000'];
+
+export interface CompanionOptions {
+  dataDir: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** Plain http on loopback, for scripts and tests; the add-in needs https. */
+  http?: boolean;
+  backend?: 'auto' | 'cpu';
+  origins?: readonly string[];
+  /** Worker threads; default: every core the process may use. */
+  threads?: number;
+  maxConcurrent?: number;
+  /** Largest dataset upload (limits.ts MAX_UPLOAD_BYTES by default). */
+  maxUploadBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningCompanion {
+  url: string;
+  port: number;
+  tokenPath: string;
+  tokenCreated: boolean;
+  backends: BackendInfo[];
+  /** Jobs found running from a previous process, now 'interrupted'. */
+  interrupted: string[];
+  app: FastifyInstance;
+  runner: JobRunner;
+  store: Store;
+  /** Graceful stop: running jobs checkpoint and become 'interrupted'. */
+  close(): Promise<void>;
+}
+
+export function defaultDataDir(): string {
+  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'partage', 'companion');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'partage', 'companion');
+  return path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'partage', 'companion');
+}
+
+function packageVersion(): string {
+  // package.json is two levels above both src/companion and lib/companion.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
+}
+
+export async function startCompanionService(options: CompanionOptions): Promise<RunningCompanion> {
+  const log = options.log ?? (() => undefined);
+  const backendChoice = options.backend ?? 'auto';
+  // The WebGPU backend is a later piece of work; 'auto' means the CPU until then.
+  if (backendChoice !== 'auto' && backendChoice !== 'cpu') throw new Error(`unknown backend "${String(backendChoice)}" (auto or cpu)`);
+  const threads = options.threads ?? os.availableParallelism();
+  const token = loadOrCreateToken(options.dataDir);
+  if (token.warning) log(`warning: ${token.warning}`);
+  const datasetsDir = path.join(options.dataDir, 'datasets');
+  mkdirSync(datasetsDir, { recursive: true, mode: 0o700 });
+
+  const store = Store.open(options.dataDir);
+  let pool: WorkerPool | undefined;
+  try {
+    pool = new WorkerPool(threads);
+    const env: JobEnvironment = {
+      datasets: new StoredDatasetReader(store),
+      catalogue: store,
+      totalMemory: os.totalmem(),
+      threads,
+    };
+    const runner = new JobRunner({ store, pool, env, backend: 'cpu', maxConcurrent: options.maxConcurrent });
+    const backends: BackendInfo[] = [{ name: 'cpu', device: os.cpus()[0]?.model?.trim() || os.arch(), threads }];
+    const https = options.http ? undefined : await devHttpsOptions((message) => log(`warning: ${message}`));
+    let port = options.port ?? DEFAULT_PORT;
+    const app = await buildApp({
+      runner,
+      store,
+      datasetsDir,
+      token: token.token,
+      origins: options.origins ?? DEFAULT_ORIGINS,
+      port: () => port,
+      version: packageVersion(),
+      backends,
+      https,
+      maxUploadBytes: options.maxUploadBytes,
+    });
+    await app.listen({ host: '127.0.0.1', port });
+    const address = app.server.address();
+    if (address && typeof address === 'object') port = address.port;
+    // Jobs start only once the API answers, so that a client polling at start sees them move.
+    const { interrupted } = runner.start();
+    const url = `${https ? 'https' : 'http'}://localhost:${port}`;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      tokenPath: token.path,
+      tokenCreated: token.created,
+      backends,
+      interrupted,
+      app,
+      runner,
+      store,
+      close() {
+        closing ??= (async () => {
+          await runner.stop();
+          await app.close();
+          store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await pool?.close();
+    store.close();
+    throw error;
+  }
+}
