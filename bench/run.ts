@@ -3,6 +3,8 @@
  * foundation issue, on one core of a 2-core machine; a row marked NO misses its target.
  * Times are medians of several runs after a warm-up, engine time only (inputs already built).
  */
+import os from 'node:os';
+import { benchCompanion } from './companion';
 import { ELECTORAL_VOTES_2020_CENSUS } from './electoralCollege';
 import { formatRate, mulberry32, printTable, timeMedian, type BenchRow } from './harness';
 import { exactBanzhaf, exactShapley } from '../src/engine/shapley/exact';
@@ -145,7 +147,7 @@ function benchSheetShapley(): BenchRow[] {
   return [{ name: 'PARTAGE.SHAPLEY from labels (parse + exact)', size: `n=${n} (${2 ** n} rows)`, medianMs: ms }];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const rows = [
     ...benchExactTables(),
     ...benchVoting(),
@@ -155,8 +157,13 @@ function main(): void {
     ...benchSheetShapley(),
   ];
   printTable(`partage engine benchmarks — node ${process.version}, cpu backend, 1 thread`, rows);
-  const missed = rows.filter((r) => r.met === false);
+  const companionRows = await benchCompanion();
+  printTable(`partage companion benchmarks — cpu backend, worker threads (${os.availableParallelism()} cores: ${os.cpus()[0]?.model?.trim() ?? os.arch()})`, companionRows);
+  const missed = [...rows, ...companionRows].filter((r) => r.met === false);
   if (missed.length > 0) console.log(`\n${missed.length} target(s) missed: ${missed.map((r) => r.name).join(', ')}`);
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_ORIGINS, DEFAULT_PORT, defaultDataDir, startCompanionService, type RunningCompanion } from '../companion/service';
+import { DEFAULT_ORIGINS, DEFAULT_PORT, defaultDataDir } from '../companion/defaults';
+import type { RunningCompanion } from '../companion/service';
 import { EXIT, type CliIo } from './io';
 
 interface CompanionFlags {
@@ -58,6 +59,8 @@ export function addCompanionCommand(program: Command, io: CliIo, setStatus: (sta
 async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number) => void): Promise<void> {
   let companion: RunningCompanion;
   try {
+    // Loaded here: `partage call` need not load the server, SQLite and the job types.
+    const { startCompanionService } = await import('../companion/service');
     companion = await startCompanionService({
       dataDir: flags.dataDir,
       port: flags.port,

@@ -15,9 +15,7 @@ import { WorkerPool } from './runner/pool';
 import { buildApp, type BackendInfo } from './server/app';
 import { loadOrCreateToken } from './server/token';
 import { Store } from './store/store';
-
-export const DEFAULT_PORT = 3917;
-export const DEFAULT_ORIGINS: readonly string[] = ['https://localhost:3000'];
+import { DEFAULT_ORIGINS, DEFAULT_PORT } from './defaults';
 
 export interface CompanionOptions {
   dataDir: string;
@@ -48,12 +46,6 @@ export interface RunningCompanion {
   store: Store;
   /** Graceful stop: running jobs checkpoint and become 'interrupted'. */
   close(): Promise<void>;
-}
-
-export function defaultDataDir(): string {
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'partage', 'companion');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'partage', 'companion');
-  return path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'partage', 'companion');
 }
 
 function packageVersion(): string {

@@ -18,6 +18,7 @@ import { checkTable } from '../games/table';
 import { shapleyFromSizeSums } from './sizeWeights';
 
 export function exactShapley(values: ArrayLike<number>, n: number): Float64Array {
+  checkTable(values, n);
   const everyone = new Int32Array(n);
   for (let i = 0; i < n; i++) everyone[i] = i;
   return exactShapleyOfPlayers(values, n, everyone);
