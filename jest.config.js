@@ -7,7 +7,10 @@ module.exports = {
   // type check is `npm run typecheck`.
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // hyparquet and hyparquet-writer ship ES modules only; jest runs CommonJS.
+    '/node_modules/hyparquet(-writer)?/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   reporters: ['default', '<rootDir>/test/reporters/summaryLine.js'],
 };

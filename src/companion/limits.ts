@@ -23,9 +23,10 @@ export const MAX_JSON_BODY_BYTES = 32 * MiB;
 
 /**
  * Largest uploaded dataset. A float64 table for n = 26 is 512 MiB; an embedding file of
- * 10^6 × 512 float32 is 2 GiB. Uploads are streamed to disk, so this bounds disk use, not memory.
+ * 2^20 × 512 float32 is 2 GiB plus its header, hence the extra MiB. Uploads are streamed to disk,
+ * so this bounds disk use, not memory.
  */
-export const MAX_UPLOAD_BYTES = 2 * GiB;
+export const MAX_UPLOAD_BYTES = 2 * GiB + MiB;
 
 /**
  * Most players for exact Shapley from a table on the CPU. The table is 2^n float64 (n = 26:

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { devHttpsOptions } from '../../scripts/devCertificates';
 import { StoredDatasetReader } from './datasets/reader';
+import { removeLeftoverFiles } from './datasets/service';
 import type { JobEnvironment } from './jobs/types';
 import { JobRunner } from './runner/jobRunner';
 import { WorkerPool } from './runner/pool';
@@ -68,6 +69,8 @@ export async function startCompanionService(options: CompanionOptions): Promise<
   const store = Store.open(options.dataDir);
   let pool: WorkerPool | undefined;
   try {
+    // Uploads cut short by a crash, and files whose registration never committed.
+    await removeLeftoverFiles(store, datasetsDir);
     pool = new WorkerPool(threads);
     const env: JobEnvironment = {
       datasets: new StoredDatasetReader(store),

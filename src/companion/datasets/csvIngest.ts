@@ -60,9 +60,8 @@ export async function ingestCsv(
 ): Promise<{ dtype: string; shape: number[]; path: string }> {
   const delimiter = await detectDelimiter(upload);
   const decimalComma = delimiter !== ',';
-  const parser = createReadStream(upload).pipe(
-    parse({ delimiter, bom: true, trim: true, skip_empty_lines: true, info: true, relax_quotes: false }),
-  );
+  const source = createReadStream(upload);
+  const parser = source.pipe(parse({ delimiter, bom: true, trim: true, skip_empty_lines: true, info: true, relax_quotes: false }));
 
   const numbers = (row: Row): number[] | undefined => {
     const out: number[] = [];
@@ -154,8 +153,12 @@ export async function ingestCsv(
   } catch (error) {
     await writer?.abort();
     await rm(targets.numeric, { force: true });
+    await rm(targets.labels, { force: true });
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('CSV_')) throw new DatasetFormatError(`CSV: ${(error as Error).message}`);
     throw error;
+  } finally {
+    // pipe() does not close the file when the parser stops early (a refused row): close it here.
+    source.destroy();
   }
 }

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+/** Temporary upload files start with this: hidden, and never an id (storedFiles.ts). */
+export const UPLOAD_FILE_PREFIX = '.upload-';
+
 /** The upload was larger than the cap; `bytes` is how much had arrived when we stopped. */
 export class UploadTooLargeError extends Error {
   constructor(
@@ -22,7 +25,7 @@ export class UploadTooLargeError extends Error {
  * cap, and the partial file is removed whatever goes wrong (cap, disconnect, disk full).
  */
 export async function receiveToFile(body: Readable, dir: string, maxBytes: number): Promise<{ file: string; bytes: number }> {
-  const file = path.join(dir, `.upload-${randomBytes(8).toString('hex')}`);
+  const file = path.join(dir, `${UPLOAD_FILE_PREFIX}${randomBytes(8).toString('hex')}`);
   let bytes = 0;
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {

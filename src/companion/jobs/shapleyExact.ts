@@ -107,7 +107,7 @@ class ExactExecution implements Execution {
     checkpoint: StoredCheckpoint | undefined,
   ) {
     const { n } = job;
-    const source = job.values ?? env.datasets.readVector(job.dataset!);
+    const source = job.values ?? env.datasets.readVector(job.dataset!, 'input.dataset');
     if (source.length !== 2 ** n) throw inputError('input.dataset', `holds ${source.length} values; a table of ${n} players needs 2^${n} = ${2 ** n}`);
     this.context = { kind: 'shapley.exact', n, values: sharedFiniteCopy(job.values ? 'input.values' : 'input.dataset', source) };
     this.phi = new Float64Array(n);

@@ -12,12 +12,17 @@ export const JOB_TYPES: readonly JobType[] = ['shapley.exact', 'shapley.sample',
 /**
  * Reads uploaded datasets (implemented by src/companion/datasets/reader.ts). Synchronous: the
  * runner calls it once per job run, when the job starts, never while answering a request.
- * Throws JobInputError(field, …) on an unknown id or a shape it cannot read.
+ * Throws JobInputError(field, …) on an unknown id or a shape it cannot read: `field` is the
+ * request path that named the dataset ('input.outputs'), 'dataset' when omitted.
+ * Numeric data comes back in SharedArrayBuffer-backed arrays, ready for worker contexts.
  */
 export interface DatasetReader {
-  readMatrix(id: string): { data: Float32Array | Float64Array; rows: number; cols: number };
-  readVector(id: string): Float64Array;
-  readLabels(id: string): string[];
+  /** A 2-D dataset, or a 1-D one as rows × 1. */
+  readMatrix(id: string, field?: string): { data: Float32Array | Float64Array; rows: number; cols: number };
+  /** A numeric dataset of shape [n], [n, 1] or [1, n], as float64. */
+  readVector(id: string, field?: string): Float64Array;
+  /** A labels dataset, or a numeric vector whose numbers are formatted as text. */
+  readLabels(id: string, field?: string): string[];
 }
 
 /** The dataset registry (the store): lets submit check ids and shapes without reading files. */
