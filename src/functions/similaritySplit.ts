@@ -1,4 +1,4 @@
-import { maxGameShapley } from '../engine/shapley/maxGame';
+import { similaritySplitRow } from '../engine/attribution/similaritySplit';
 import { isEmptyCell, readNumber } from './cells';
 import { placeOf, withEngineErrors } from './errors';
 import { readGrid, readOptionalNumber } from './ranges';
@@ -24,22 +24,8 @@ export function SIMILARITYSPLIT(scores: unknown, threshold?: unknown): (string |
 
   return grid.map((row, r) => {
     if (row.every((cell) => isEmptyCell(cell))) return new Array<string>(width).fill('');
-    const counted = new Float64Array(width);
-    let top = 0;
-    for (let c = 0; c < width; c++) {
-      const cell = row[c];
-      if (isEmptyCell(cell)) continue;
-      const s = readNumber(cell, placeOf('scores', r, c));
-      if (s >= floor && s > 0) {
-        counted[c] = s;
-        if (s > top) top = s;
-      }
-    }
-    if (top === 0) return new Array<number>(width).fill(0);
-    // The max game scales with its scores, so the shares are the Shapley values of the scores
-    // divided by the top one. Dividing before rather than after keeps tiny scores (subnormal
-    // floats, where halving loses bits) from skewing the split.
-    for (let c = 0; c < width; c++) counted[c] /= top;
-    return Array.from(withEngineErrors(() => maxGameShapley(counted), { scores: (c) => placeOf('scores', r, c) }));
+    // An empty cell is "no similarity measured": a score of 0, which never counts.
+    const scores = row.map((cell, c) => (isEmptyCell(cell) ? 0 : readNumber(cell, placeOf('scores', r, c))));
+    return Array.from(withEngineErrors(() => similaritySplitRow(scores, floor), { scores: (c) => placeOf('scores', r, c) }));
   });
 }
