@@ -147,7 +147,8 @@ class ExactExecution implements Execution {
   accept(unit: WorkUnit, output: unknown): void {
     const { from, to } = unit.payload as ExactUnit;
     const values = output as Float64Array;
-    if (!(values instanceof Float64Array) || values.length !== to - from) throw new Error(`unit ${unit.index} returned a malformed result`);
+    // Not instanceof: a typed array from a worker is of the main realm, which need not be ours (jest).
+    if (!ArrayBuffer.isView(values) || values.length !== to - from) throw new Error(`unit ${unit.index} returned a malformed result`);
     if (this.done[unit.index]) return;
     this.phi.set(values, from);
     this.done[unit.index] = 1;

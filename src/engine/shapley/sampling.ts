@@ -9,6 +9,7 @@ import {
   permutationsPerSample,
   sampleBlock,
   standardErrorsOf,
+  type SamplingAccumulator,
   type SamplingPlan,
 } from './samplingAccumulator';
 
@@ -112,8 +113,21 @@ function largestStandardError(errors: Float64Array): number {
   return largest;
 }
 
-export function permutationShapley(game: Game, options: PermutationSamplingOptions): SampledShapley {
-  const { seed, onProgress } = options;
+/** When a run stops, in samples (a sample is a permutation, or an antithetic pair). */
+export interface StoppingRule {
+  readonly maxSamples: number;
+  readonly minSamples: number;
+  /** Stop once every standard error is ≤ this, after at least minSamples; absent: no such rule. */
+  readonly targetStandardError?: number;
+}
+
+/**
+ * The plan and stopping rule of a sampling run, checked. Shared by permutationShapley and by
+ * callers that compute the blocks elsewhere (threads, a GPU) and merge them here, so that both
+ * stop at exactly the same block.
+ */
+export function samplingRun(options: Omit<PermutationSamplingOptions, 'onProgress'>): { plan: SamplingPlan; rule: StoppingRule } {
+  const { seed } = options;
   seedKey(seed);
   const antithetic = options.antithetic === true;
   const perSample = permutationsPerSample(antithetic);
@@ -136,23 +150,39 @@ export function permutationShapley(game: Game, options: PermutationSamplingOptio
   const minSamples = isAbsent(options.minPermutations)
     ? DEFAULT_MIN_SAMPLES
     : Math.ceil(wholeCount('minPermutations', options.minPermutations as number, 0) / perSample);
+  return {
+    plan: { seed, blockSize: SAMPLING_BLOCK_SIZE, antithetic },
+    rule: hasTarget ? { maxSamples, minSamples, targetStandardError: target } : { maxSamples, minSamples },
+  };
+}
 
-  const plan: SamplingPlan = { seed, blockSize: SAMPLING_BLOCK_SIZE, antithetic };
+/** Why a run whose blocks so far are merged in `acc` stops now, if it does; and its largest SE. */
+export function stoppingCheck(acc: SamplingAccumulator, rule: StoppingRule): { stoppedBy?: 'targetStandardError' | 'maxPermutations'; largestStandardError: number } {
+  const largest = largestStandardError(standardErrorsOf(acc));
+  const target = rule.targetStandardError;
+  if (target !== undefined && acc.samples >= rule.minSamples && largest <= target) return { stoppedBy: 'targetStandardError', largestStandardError: largest };
+  if (acc.samples >= rule.maxSamples) return { stoppedBy: 'maxPermutations', largestStandardError: largest };
+  return { largestStandardError: largest };
+}
+
+export function permutationShapley(game: Game, options: PermutationSamplingOptions): SampledShapley {
+  const { seed, onProgress } = options;
+  const { plan, rule } = samplingRun(options);
+  const perSample = permutationsPerSample(plan.antithetic);
   const acc = createAccumulator(game.n, plan);
   let stoppedBy: SampledShapley['stoppedBy'] | undefined;
   while (stoppedBy === undefined) {
-    const samples = Math.min(SAMPLING_BLOCK_SIZE, maxSamples - acc.samples);
+    const samples = Math.min(SAMPLING_BLOCK_SIZE, rule.maxSamples - acc.samples);
     mergeBlock(acc, sampleBlock(game, plan, acc.blocks, samples));
-    const largest = largestStandardError(standardErrorsOf(acc));
-    if (hasTarget && acc.samples >= minSamples && largest <= target) stoppedBy = 'targetStandardError';
-    else if (acc.samples >= maxSamples) stoppedBy = 'maxPermutations';
+    const check = stoppingCheck(acc, rule);
+    stoppedBy = check.stoppedBy;
     if (onProgress) {
       const permutations = acc.samples * perSample;
       const goOn = onProgress({
         permutations,
         samples: acc.samples,
         marginalContributions: permutations * acc.n,
-        largestStandardError: largest,
+        largestStandardError: check.largestStandardError,
       });
       if (goOn === false && stoppedBy === undefined) stoppedBy = 'cancelled';
     }
@@ -166,7 +196,7 @@ export function permutationShapley(game: Game, options: PermutationSamplingOptio
     samples: result.samples,
     marginalContributions: result.marginalContributions,
     seed,
-    method: antithetic ? 'antithetic-permutation' : 'permutation',
+    method: plan.antithetic ? 'antithetic-permutation' : 'permutation',
     stoppedBy,
     engineVersion: ENGINE_VERSION,
   };
