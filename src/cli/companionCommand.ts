@@ -59,8 +59,10 @@ export function addCompanionCommand(program: Command, io: CliIo, setStatus: (sta
 async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number) => void): Promise<void> {
   let companion: RunningCompanion;
   try {
-    // Loaded here: `partage call` need not load the server, SQLite and the job types.
-    const { startCompanionService } = await import('../companion/service');
+    // Loaded here: `partage call` need not load the server, SQLite and the job types. require, not
+    // import(): under tsx a dynamic import goes through the ES module loader, which wants extensions.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startCompanionService } = require('../companion/service') as typeof import('../companion/service');
     companion = await startCompanionService({
       dataDir: flags.dataDir,
       port: flags.port,
