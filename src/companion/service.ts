@@ -24,6 +24,8 @@ export interface CompanionOptions {
   port?: number;
   /** Plain http on loopback, for scripts and tests; the add-in needs https. */
   http?: boolean;
+  /** The certificate to serve; default: the Office add-in development certificate (made if missing). */
+  certificate?: { ca?: string | Buffer; cert: string | Buffer; key: string | Buffer };
   backend?: 'auto' | 'cpu';
   origins?: readonly string[];
   /** Worker threads; default: every core the process may use. */
@@ -80,7 +82,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
     };
     const runner = new JobRunner({ store, pool, env, backend: 'cpu', maxConcurrent: options.maxConcurrent });
     const backends: BackendInfo[] = [{ name: 'cpu', device: os.cpus()[0]?.model?.trim() || os.arch(), threads }];
-    const https = options.http ? undefined : await devHttpsOptions((message) => log(`warning: ${message}`));
+    const https = options.http ? undefined : (options.certificate ?? (await devHttpsOptions((message) => log(`warning: ${message}`))));
     let port = options.port ?? DEFAULT_PORT;
     const app = await buildApp({
       runner,

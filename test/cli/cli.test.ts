@@ -157,3 +157,23 @@ describe('partage call (in-process)', () => {
     }
   });
 });
+
+describe('partage companion (command line)', () => {
+  test('--help lists its options with their defaults', () => {
+    const { status, stdout } = run(['companion', '--help']);
+    expect(status).toBe(0);
+    for (const option of ['--port', '--data-dir', '--backend', '--origin', '--http', '--threads', '--jobs']) expect(stdout).toContain(option);
+    expect(stdout).toContain('3917');
+  });
+
+  test.each([
+    [['--port', '70000'], /--port.*0 to 65535/],
+    [['--backend', 'tpu'], /--backend.*auto, cpu/],
+    [['--origin', 'https://localhost:3000/taskpane.html'], /not an origin/],
+    [['--threads', '0'], /--threads.*1 to 1024/],
+  ])('refuses %j as a usage error (exit 2) naming the option', (args, message) => {
+    const { status, stderr } = run(['companion', ...args]);
+    expect(status).toBe(EXIT.usage);
+    expect(stderr).toMatch(message);
+  });
+});

@@ -53,6 +53,16 @@ describe('companion API', () => {
       expect(health.jobs).toEqual({ running: expect.any(Number), queued: expect.any(Number) });
     });
 
+    it('keeps the token (256 bits), the database and the data folder readable by the owner only', async () => {
+      const { statSync, readFileSync } = await import('node:fs');
+      const path = await import('node:path');
+      expect(t.token).toMatch(/^[0-9a-f]{64}$/);
+      expect(readFileSync(path.join(t.dataDir, 'token'), 'utf8').trim()).toBe(t.token);
+      expect(statSync(path.join(t.dataDir, 'token')).mode & 0o777).toBe(0o600);
+      expect(statSync(path.join(t.dataDir, 'partage.sqlite')).mode & 0o777).toBe(0o600);
+      expect(statSync(t.dataDir).mode & 0o077).toBe(0);
+    });
+
     it('refuses every other route without the bearer token, or with a wrong one', async () => {
       for (const [method, route] of [
         ['GET', '/v1/jobs'],
@@ -177,6 +187,52 @@ describe('companion API', () => {
       expect(job.result.seed).toBe(job.options.seed);
       const reference = permutationShapley(saturatingScaleGame([5, 10, 20], 10, 1), { seed: job.options.seed, maxPermutations: 300 });
       expect(job.result.values).toEqual(Array.from(reference.values));
+    });
+
+    it('runs attribution.similarity on uploaded embeddings and CSV labels, equal to brute force', async () => {
+      // 3 outputs and 4 items in 2 dimensions; items 0, 1 belong to "press", 2, 3 to "photo".
+      const outputs = [[1, 0], [0.6, 0.8], [-1, 0]];
+      const items = [[1, 0], [0, 1], [0.8, 0.6], [0, -1]];
+      const holders = ['press', 'press', 'photo', 'photo'];
+      const up = async (name: string, body: Uint8Array | string, type: string) => {
+        const answer = await call(t, 'POST', `/v1/datasets?name=${name}`, body, { 'content-type': type });
+        expect(answer.status).toBe(201);
+        return answer.body.id as string;
+      };
+      const outputsId = await up('outputs.npy', npy(Float64Array.from(outputs.flat()), [3, 2]), 'application/octet-stream');
+      const itemsId = await up('items.csv', items.map((row) => row.join(',')).join('\n'), 'text/csv');
+      // A single text column cannot show its header by itself: header=yes says so.
+      const holdersId = await up('holders.csv&header=yes', `holder\n${holders.join('\n')}`, 'text/csv');
+      expect((await call(t, 'GET', `/v1/datasets/${holdersId}`)).body).toMatchObject({ dtype: 'string', shape: [4] });
+
+      const submitted = await call(t, 'POST', '/v1/jobs', {
+        type: 'attribution.similarity',
+        input: { outputs: outputsId, items: itemsId, holders: holdersId },
+        options: { threshold: 0.1, mode: 'market' },
+      });
+      expect(submitted.status).toBe(202);
+      const job = await waitFor(t, submitted.body.id, ended);
+      expect(job.state).toBe('done');
+
+      // By hand: cosine of each output with each item, best per holder, counted from 0.1 up,
+      // each output split by brute-force Shapley of the max game over the holders, divided by its top.
+      const cosine = (a: number[], b: number[]) => (a[0] * b[0] + a[1] * b[1]) / Math.hypot(...a) / Math.hypot(...b);
+      const totals = new Map<string, number>();
+      let attributed = 0;
+      for (const o of outputs) {
+        const best = ['press', 'photo'].map((h) => Math.max(...items.filter((_, j) => holders[j] === h).map((item) => cosine(o, item))));
+        const counted = best.map((s) => (s >= 0.1 && s > 0 ? s : 0));
+        const top = Math.max(...counted);
+        if (top === 0) continue;
+        attributed++;
+        const phi = bruteForceShapley(2, (mask) => Math.max(0, ...counted.filter((_, i) => mask & (1 << i))));
+        ['press', 'photo'].forEach((h, i) => totals.set(h, (totals.get(h) ?? 0) + phi[i] / top));
+      }
+      expect(job.result.outputs).toMatchObject({ attributed, belowThreshold: 3 - attributed });
+      expect(attributed).toBe(2);
+      job.result.holders.forEach((h: string, i: number) => expect(job.result.totals.market[i]).toBeCloseTo(totals.get(h)!, 6));
+      expect(job.result.shares.market.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(job.result).toMatchObject({ method: 'similarity-max-shapley', backend: 'cpu', engineVersion: expect.any(String) });
     });
 
     it('streams progress events and one final event with the result', async () => {
