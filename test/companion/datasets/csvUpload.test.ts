@@ -1,7 +1,6 @@
-import { DatasetFormatError } from '../../../src/companion/datasets/errors';
 import { StoredDatasetReader } from '../../../src/companion/datasets/reader';
 import type { UploadRequest } from '../../../src/companion/datasets/service';
-import { openTempStore, upload, type TempStore } from './fixtures';
+import { openTempStore, refusedUpload, type TempStore, upload } from './fixtures';
 
 let t: TempStore;
 let reader: StoredDatasetReader;
@@ -12,15 +11,9 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 async function refusal(text: string, request: Partial<UploadRequest> = {}): Promise<string> {
-  const error = await upload(t, text, { name: 'x.csv', ...request }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DatasetFormatError);
-  expect((error as DatasetFormatError).field).toBe('body');
-  expect(t.leftovers()).toEqual([]);
-  expect(t.store.listDatasets()).toEqual([]);
-  return (error as Error).message;
+  const error = await refusedUpload(t, text, { name: 'x.csv', ...request });
+  expect(error.field).toBe('body');
+  return error.message;
 }
 
 describe('CSV numeric matrices', () => {

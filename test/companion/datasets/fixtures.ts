@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { DatasetFormatError } from '../../../src/companion/datasets/errors';
 import { storeUpload, type UploadRequest } from '../../../src/companion/datasets/service';
 import { Store, type DatasetRecord } from '../../../src/companion/store/store';
 
@@ -53,6 +54,18 @@ export const MAX_BYTES = 64 * 1024 * 1024;
 
 export function upload(t: TempStore, bytes: Uint8Array | string, request: UploadRequest, maxBytes = MAX_BYTES): Promise<DatasetRecord> {
   return storeUpload(t.store, t.datasetsDir, bodyOf(bytes), request, maxBytes);
+}
+
+/** Uploads content that must be refused: the error, after checking that nothing was kept. */
+export async function refusedUpload(t: TempStore, bytes: Uint8Array | string, request: UploadRequest): Promise<DatasetFormatError> {
+  const error = await upload(t, bytes, request).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DatasetFormatError);
+  expect(t.leftovers()).toEqual([]);
+  expect(t.store.listDatasets()).toEqual([]);
+  return error as DatasetFormatError;
 }
 
 export interface NpyOptions {

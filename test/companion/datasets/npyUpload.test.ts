@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DatasetFormatError } from '../../../src/companion/datasets/errors';
 import { StoredDatasetReader } from '../../../src/companion/datasets/reader';
-import { float32Bytes, float64Bytes, npyFile, openTempStore, shapeText, upload, type TempStore } from './fixtures';
+import { float32Bytes, float64Bytes, npyFile, openTempStore, refusedUpload, shapeText, type TempStore, upload } from './fixtures';
 
 let t: TempStore;
 let reader: StoredDatasetReader;
@@ -11,15 +11,8 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-async function refusal(bytes: Uint8Array): Promise<DatasetFormatError> {
-  const error = await upload(t, bytes, { name: 'x.npy' }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DatasetFormatError);
-  expect(t.leftovers()).toEqual([]);
-  expect(t.store.listDatasets()).toEqual([]);
-  return error as DatasetFormatError;
+function refusal(bytes: Uint8Array): Promise<DatasetFormatError> {
+  return refusedUpload(t, bytes, { name: 'x.npy' });
 }
 
 describe('.npy uploads round trip through the reader', () => {
