@@ -128,7 +128,7 @@ export class JobRunner {
     this.queue.push(job.id);
     this.publish(job.id, 'progress');
     this.pump();
-    return this.status(job.id)!;
+    return this.status(job.id, { input: false })!;
   }
 
   /** The stored record and what is known live; undefined for an unknown id. */
@@ -157,7 +157,7 @@ export class JobRunner {
     this.store.finishJob(id, { state: 'cancelled' });
     this.publish(id, 'end');
     this.pump();
-    return this.status(id)!;
+    return this.status(id, { input: false })!;
   }
 
   /** Queues an interrupted job again; it continues from its last checkpoint. */
@@ -170,7 +170,7 @@ export class JobRunner {
     this.queue.push(id);
     this.publish(id, 'progress');
     this.pump();
-    return this.status(id)!;
+    return this.status(id, { input: false })!;
   }
 
   /** Listens to one job's events; returns the function that stops listening. */

@@ -156,14 +156,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.delete<{ Params: JobIdParams }>('/v1/jobs/:id', { schema: { params: JobId } }, async (request) => {
-    const job = domain(() => runner.cancel(request.params.id));
-    return withoutInput(job);
+    return domain(() => runner.cancel(request.params.id));
   });
 
   app.post<{ Params: JobIdParams }>('/v1/jobs/:id/resume', { schema: { params: JobId } }, async (request, reply) => {
     const job = domain(() => runner.resume(request.params.id));
     reply.code(202);
-    return withoutInput(job);
+    return job;
   });
 
   app.get<{ Params: JobIdParams }>('/v1/jobs/:id/events', { schema: { params: JobId } }, (request, reply) => {
@@ -201,11 +200,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   return app;
-}
-
-function withoutInput<T extends { input?: unknown }>(job: T): Omit<T, 'input'> {
-  const { input: _input, ...rest } = job;
-  return rest;
 }
 
 /**
