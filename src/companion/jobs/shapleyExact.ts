@@ -35,6 +35,8 @@ export function playersPerUnit(n: number): number {
   return Math.max(1, Math.min(n, Math.floor(EXACT_MASKS_PER_UNIT / 2 ** n)));
 }
 
+const INPUT_FIELDS = ['n', 'values', 'dataset', 'players'];
+
 export interface ExactJob {
   readonly n: number;
   /** Inline table (validated), or the id of a vector dataset of 2^n values. */
@@ -65,7 +67,13 @@ export const shapleyExact: JobDefinition<ExactJob> = {
 
   validate(input, options, env) {
     const body = requireRecord('input', input);
-    optionsRecord(options);
+    // A misspelt field (or an option meant for shapley.sample) is refused rather than ignored.
+    for (const key of Object.keys(body)) {
+      if (!INPUT_FIELDS.includes(key)) throw inputError(`input.${key}`, `is not a field of a shapley.exact input (${INPUT_FIELDS.join(', ')})`);
+    }
+    for (const key of Object.keys(optionsRecord(options))) {
+      throw inputError(`options.${key}`, 'is not an option of shapley.exact, which has none (exact values need no seed or sample count)');
+    }
     const n = wholeNumber('input.n', body.n, 1, MAX_EXACT_PLAYERS, ' (exact Shapley on the CPU; use shapley.sample for more players)');
     const size = 2 ** n;
     // The table in shared memory, plus the dataset's own copy while it is read.
@@ -79,6 +87,9 @@ export const shapleyExact: JobDefinition<ExactJob> = {
       return { value: { n, values, players }, options: {} };
     }
     const record = datasetRecord(env.catalogue, 'input.dataset', body.dataset);
+    if (record.dtype !== 'float32' && record.dtype !== 'float64') {
+      throw inputError('input.dataset', `dataset "${record.id}" holds ${record.dtype === 'string' ? 'labels (text)' : record.dtype}; a vector of 2^${n} numbers is needed`);
+    }
     if (elementCount(record) !== size) {
       throw inputError('input.dataset', `dataset "${record.id}" holds ${elementCount(record)} values; a table of ${n} players needs 2^${n} = ${size}`);
     }

@@ -102,7 +102,7 @@ export const shapleySample: JobDefinition<SampleJob> = {
 };
 
 /** Blocks handed out ahead of the merged prefix: enough to keep every thread busy, bounded memory. */
-function window(threads: number): number {
+function blocksAhead(threads: number): number {
   return 2 * threads + 2;
 }
 
@@ -135,7 +135,8 @@ class SampleExecution implements Execution {
       const acc = accumulatorFromJSON(checkpoint.state);
       const { plan, n } = this.job;
       if (acc.seed !== plan.seed || acc.blockSize !== plan.blockSize || acc.antithetic !== plan.antithetic || acc.n !== n) return undefined;
-      if (acc.samples > this.job.rule.maxSamples) return undefined;
+      // This run's blocks are full but for the last, which ends at maxSamples.
+      if (acc.samples !== Math.min(acc.blocks * acc.blockSize, this.job.rule.maxSamples)) return undefined;
       return acc;
     } catch {
       return undefined;
@@ -153,7 +154,7 @@ class SampleExecution implements Execution {
     const { blockSize } = this.job.plan;
     const first = this.nextBlock * blockSize;
     if (first >= this.job.rule.maxSamples) return undefined;
-    if (this.nextBlock - this.acc.blocks >= window(this.env.threads)) return undefined;
+    if (this.nextBlock - this.acc.blocks >= blocksAhead(this.env.threads)) return undefined;
     const unit: BlockUnit = { blockIndex: this.nextBlock, samples: Math.min(blockSize, this.job.rule.maxSamples - first) };
     return { index: this.nextBlock++, payload: unit };
   }
@@ -175,16 +176,18 @@ class SampleExecution implements Execution {
   }
 
   /**
-   * The share of the budget merged; with a target standard error, also how far the largest error
-   * is from it (it falls as 1/√samples, so (target/largest)² of the samples needed are done),
-   * never going back and below 1 until the end.
+   * The share of the samples the run will need that are merged. With a target standard error the
+   * need is extrapolated from the largest error, which falls as 1/√samples: samples × (largest /
+   * target)², at least minSamples, at most the budget. Never goes back; below 1 until the end.
    */
   progress(): number {
     if (this.stoppedBy) return 1;
-    let p = this.acc.samples / this.job.rule.maxSamples;
-    const target = this.job.rule.targetStandardError;
-    if (target !== undefined && this.largestStandardError > 0) p = Math.max(p, Math.min(1, (target / this.largestStandardError) ** 2));
-    this.shownProgress = Math.max(this.shownProgress, Math.min(p, 0.999));
+    const { maxSamples, minSamples, targetStandardError: target } = this.job.rule;
+    let needed = maxSamples;
+    if (target !== undefined && !Number.isNaN(this.largestStandardError)) {
+      needed = Math.min(maxSamples, Math.max(minSamples, this.acc.samples * (this.largestStandardError / target) ** 2));
+    }
+    this.shownProgress = Math.max(this.shownProgress, Math.min(this.acc.samples / needed, 0.999));
     return this.shownProgress;
   }
 
