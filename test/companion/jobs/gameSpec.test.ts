@@ -18,6 +18,7 @@ import { buildGame, playersOf, resolveGame, validateGame, type GameSpec } from '
 import type { DatasetReader, JobEnvironment } from '../../../src/companion/jobs/types';
 import type { DatasetRecord } from '../../../src/companion/store/store';
 import { inlineEnvironment } from './runInline';
+import { expectJobInputError } from './expectJobInputError';
 
 /** validate → resolve → structured clone (as postMessage) → build, as a job and its thread do. */
 function throughJob(description: unknown, env: JobEnvironment = inlineEnvironment()): { spec: GameSpec; game: Game } {
@@ -254,16 +255,7 @@ describe('gameSpec', () => {
         /3000 training × 1500 test points needs about \d+ MiB.*at most 64 MiB/,
       ],
     ])('%s', (_name, description, field, message) => {
-      let error: unknown;
-      try {
-        validateGame(description, env);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(JobInputError);
-      expect((error as JobInputError).field).toBe(field);
-      expect((error as JobInputError).message.startsWith(field)).toBe(true);
-      expect((error as JobInputError).message).toMatch(message);
+      expectJobInputError(() => validateGame(description, env), field, message);
     });
   });
 

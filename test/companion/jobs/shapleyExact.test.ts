@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import { bruteForceShapley, bruteForceShapleyExact } from '../../helpers/bruteForce';
 import { nearestDouble } from '../../helpers/rational';
 import { exactShapley } from '../../../src/engine/shapley/exact';
-import { JobInputError } from '../../../src/companion/jobs/errors';
 import { playersPerUnit, shapleyExact, shapleyExactWorker } from '../../../src/companion/jobs/shapleyExact';
 import type { JobEnvironment } from '../../../src/companion/jobs/types';
 import type { DatasetRecord } from '../../../src/companion/store/store';
 import { inlineEnvironment, runInline } from './runInline';
+import { expectJobInputError } from './expectJobInputError';
 
 /** Box 3 of the report: v(A) = 50, v(B) = 40, v(C) = 30, v(AB) = 80, v(AC) = 80, v(BC) = 60, v(ABC) = 100. */
 const BOX3 = [0, 50, 40, 80, 30, 80, 60, 100];
@@ -139,16 +139,7 @@ describe('shapley.exact', () => {
       ['an option', { n: 1, values: [0, 1] }, { seed: 3 }, 'options.seed', /has none/],
       ['options not an object', { n: 1, values: [0, 1] }, 'fast', 'options', /must be an object/],
     ])('%s', (_name, input, options, field, message) => {
-      let error: unknown;
-      try {
-        shapleyExact.validate(input, options, env);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(JobInputError);
-      expect((error as JobInputError).field).toBe(field);
-      expect((error as JobInputError).message.startsWith(field)).toBe(true);
-      expect((error as JobInputError).message).toMatch(message);
+      expectJobInputError(() => shapleyExact.validate(input, options, env), field, message);
     });
 
     it('a dataset holding a non-finite value, when the job starts', () => {

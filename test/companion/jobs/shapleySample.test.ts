@@ -13,11 +13,11 @@ import { tableGame } from '../../../src/engine/games/table';
 import { votingGame } from '../../../src/engine/games/voting';
 import type { Game } from '../../../src/engine/games/game';
 import { permutationShapley, SAMPLING_BLOCK_SIZE, type PermutationSamplingOptions } from '../../../src/engine/shapley/sampling';
-import { JobInputError } from '../../../src/companion/jobs/errors';
 import { shapleySample, shapleySampleWorker } from '../../../src/companion/jobs/shapleySample';
 import type { JobEnvironment } from '../../../src/companion/jobs/types';
 import type { DatasetRecord } from '../../../src/companion/store/store';
 import { inlineEnvironment, runInline, type InlineOptions } from './runInline';
+import { expectJobInputError } from './expectJobInputError';
 
 const table5 = Array.from({ length: 32 }, (_, mask) => (mask === 0 ? 0 : ((mask * 7919) % 101) + mask / 8));
 const train = { features: [[0, 0], [1, 0], [0, 1], [1, 1], [2, 2], [0.5, 0.2]], labels: [0, 0, 1, 1, 1, 0] };
@@ -264,16 +264,7 @@ describe('shapley.sample', () => {
       ['antithetic not boolean', { game: voting }, { maxPermutations: 10, antithetic: 'yes' }, 'options.antithetic', /true or false/],
       ['over the contribution cap', { game: { type: 'saturatingScale', sizes: new Array(100_000).fill(1), halfSize: 1, alpha: 1 } }, { maxPermutations: 1e8 }, 'options.maxPermutations', /100000000 permutations × 100000 players is 1\.00e\+13 .*at most 1e\+12/],
     ])('%s', (_name, input, options, field, message) => {
-      let error: unknown;
-      try {
-        shapleySample.validate(input, options, env);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(JobInputError);
-      expect((error as JobInputError).field).toBe(field);
-      expect((error as JobInputError).message).toMatch(message);
-      expect((error as JobInputError).message.startsWith(field)).toBe(true);
+      expectJobInputError(() => shapleySample.validate(input, options, env), field, message);
     });
   });
 });
