@@ -12,6 +12,7 @@ import type { DatasetReader, JobEnvironment, JobType } from '../src/companion/jo
 import { JobRunner } from '../src/companion/runner/jobRunner';
 import { WorkerPool } from '../src/companion/runner/pool';
 import { Store, type DatasetRecord } from '../src/companion/store/store';
+import type { WebGpuBackend } from '../src/companion/gpu/webgpuBackend';
 import { formatRate, mulberry32, type BenchRow } from './harness';
 
 interface MemoryDataset {
@@ -21,7 +22,7 @@ interface MemoryDataset {
 }
 
 /** Serves matrices and labels from memory in place of uploaded files. */
-class MemoryDatasets implements DatasetReader {
+export class MemoryDatasets implements DatasetReader {
   private readonly sets = new Map<string, MemoryDataset>();
 
   addMatrix(id: string, data: Float32Array | Float64Array, rows: number, cols: number): string {
@@ -56,7 +57,7 @@ function record(id: string, dtype: string, shape: number[]): DatasetRecord {
 }
 
 /** A runner over a fresh store and pool; `run` submits one job and resolves with its result. */
-class BenchCompanion {
+export class BenchCompanion {
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'partage-bench-'));
   private readonly store = Store.open(this.dir);
   private readonly pool: WorkerPool;
@@ -65,10 +66,11 @@ class BenchCompanion {
   constructor(
     readonly threads: number,
     datasets: MemoryDatasets,
+    webgpu?: WebGpuBackend,
   ) {
     this.pool = new WorkerPool(threads);
     const env: JobEnvironment = { datasets, catalogue: datasets, totalMemory: os.totalmem(), threads };
-    this.runner = new JobRunner({ store: this.store, pool: this.pool, env, backend: 'cpu', maxConcurrent: 1 });
+    this.runner = new JobRunner({ store: this.store, pool: this.pool, env, backend: 'cpu', webgpu, maxConcurrent: 1 });
     this.runner.start();
   }
 
@@ -112,14 +114,14 @@ class BenchCompanion {
   }
 }
 
-function randomTable(n: number, seed: number): Float64Array {
+export function randomTable(n: number, seed: number): Float64Array {
   const next = mulberry32(seed);
   const values = new Float64Array(2 ** n);
   for (let mask = 1; mask < values.length; mask++) values[mask] = next() * 100;
   return values;
 }
 
-function randomMatrix(rows: number, cols: number, seed: number): Float32Array {
+export function randomMatrix(rows: number, cols: number, seed: number): Float32Array {
   const next = mulberry32(seed);
   const out = new Float32Array(rows * cols);
   for (let k = 0; k < out.length; k++) out[k] = next() * 2 - 1;

@@ -32,16 +32,18 @@ export function formatRate(perSecond: number, unit: string): string {
   return `${perSecond.toExponential(2)} ${unit}/s`;
 }
 
+export function formatMs(ms: number): string {
+  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : ms < 10_000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 export function printTable(title: string, rows: BenchRow[]): void {
   const header = ['benchmark', 'size', 'median', 'rate', 'target', 'met'];
-  const cells = rows.map((r) => [
-    r.name,
-    r.size,
-    r.medianMs < 1 ? `${(r.medianMs * 1000).toFixed(0)} µs` : `${r.medianMs.toFixed(1)} ms`,
-    r.rate ?? '',
-    r.target ?? '',
-    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
-  ]);
+  const cells = rows.map((r) => [r.name, r.size, formatMs(r.medianMs), r.rate ?? '', r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+  printGrid(title, header, cells);
+}
+
+/** A Markdown table with padded columns. */
+export function printGrid(title: string, header: string[], cells: string[][]): void {
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
   console.log(`\n${title}\n`);

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { benchCompanion } from './companion';
+import { benchGpu } from './gpu';
 import { ELECTORAL_VOTES_2020_CENSUS } from './electoralCollege';
 import { formatRate, mulberry32, printTable, timeMedian, type BenchRow } from './harness';
 import { exactBanzhaf, exactShapley } from '../src/engine/shapley/exact';
@@ -147,7 +148,22 @@ function benchSheetShapley(): BenchRow[] {
   return [{ name: 'PARTAGE.SHAPLEY from labels (parse + exact)', size: `n=${n} (${2 ** n} rows)`, medianMs: ms }];
 }
 
+/** `--backend webgpu [--size full|small]` selects the GPU comparison (bench/gpu.ts). */
+function option(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const at = args.indexOf(`--${name}`);
+  const inline = args.find((a) => a.startsWith(`--${name}=`));
+  return inline ? inline.slice(name.length + 3) : at >= 0 ? args[at + 1] : undefined;
+}
+
 async function main(): Promise<void> {
+  const backend = option('backend') ?? 'cpu';
+  if (backend === 'webgpu') {
+    const size = option('size');
+    if (size !== undefined && size !== 'full' && size !== 'small') throw new Error(`--size must be full or small, got ${size}`);
+    return benchGpu({ size });
+  }
+  if (backend !== 'cpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
   const rows = [
     ...benchExactTables(),
     ...benchVoting(),

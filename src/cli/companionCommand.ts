@@ -6,7 +6,7 @@ import { EXIT, type CliIo } from './io';
 interface CompanionFlags {
   port: number;
   dataDir: string;
-  backend: 'auto' | 'cpu';
+  backend: 'auto' | 'cpu' | 'webgpu';
   origin?: string[];
   http?: boolean;
   threads?: number;
@@ -45,7 +45,7 @@ export function addCompanionCommand(program: Command, io: CliIo, setStatus: (sta
     .description('start the local companion service (heavy Shapley batches for the task pane) on 127.0.0.1')
     .addOption(new Option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)').default(DEFAULT_PORT).argParser(wholeNumber(0, 65535)))
     .addOption(new Option('-d, --data-dir <dir>', 'folder for the token, the job database and uploaded datasets').default(defaultDataDir()))
-    .addOption(new Option('-b, --backend <backend>', 'compute backend').choices(['auto', 'cpu']).default('auto'))
+    .addOption(new Option('-b, --backend <backend>', 'compute backend: auto (the GPU through WebGPU when there is one, else the CPU), webgpu, cpu').choices(['auto', 'cpu', 'webgpu']).default('auto'))
     .addOption(new Option('-o, --origin <url>', `add-in origin allowed to call the service (repeatable; default ${DEFAULT_ORIGINS.join(', ')})`).argParser(origin))
     .addOption(new Option('--http', 'plain http instead of https (scripts and tests on loopback; the add-in needs https)'))
     .addOption(new Option('-t, --threads <n>', 'worker threads (default: all cores)').argParser(wholeNumber(1, 1024)))

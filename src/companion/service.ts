@@ -16,6 +16,7 @@ import { WorkerPool } from './runner/pool';
 import { buildApp, type BackendInfo } from './server/app';
 import { loadOrCreateToken } from './server/token';
 import { Store } from './store/store';
+import { WebGpuBackend } from './gpu/webgpuBackend';
 import { DEFAULT_ORIGINS, DEFAULT_PORT } from './defaults';
 
 export interface CompanionOptions {
@@ -26,7 +27,11 @@ export interface CompanionOptions {
   http?: boolean;
   /** The certificate to serve; default: the Office add-in development certificate (made if missing). */
   certificate?: { ca?: string | Buffer; cert: string | Buffer; key: string | Buffer };
-  backend?: 'auto' | 'cpu';
+  /**
+   * 'auto': the GPU through WebGPU when the machine has an adapter, else the CPU threads;
+   * 'webgpu': the GPU or refuse to start; 'cpu': the worker threads only.
+   */
+  backend?: 'auto' | 'cpu' | 'webgpu';
   origins?: readonly string[];
   /** Worker threads; default: every core the process may use. */
   threads?: number;
@@ -57,11 +62,35 @@ function packageVersion(): string {
   return (require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
 }
 
+/** The GPU backend for `choice`: none for 'cpu'; for 'webgpu' an adapter or an error saying why not. */
+async function openWebGpu(choice: 'auto' | 'cpu' | 'webgpu', log: (line: string) => void): Promise<WebGpuBackend | undefined> {
+  if (choice === 'cpu') return undefined;
+  const opened = await WebGpuBackend.open(choice === 'webgpu');
+  if (opened.backend) return opened.backend;
+  if (choice === 'webgpu') throw new Error(`the webgpu backend is not available: ${opened.reason}`);
+  log(`no GPU backend (${opened.reason}); jobs run on the CPU threads`);
+  return undefined;
+}
+
+/** The GPU's line in /v1/health; `available` is read at each request (a lost device says so). */
+function webgpuInfo(webgpu: WebGpuBackend): BackendInfo {
+  const device = webgpu.adapter?.name ?? 'WebGPU adapter';
+  return {
+    name: 'webgpu',
+    device,
+    get available() {
+      return webgpu.unavailable === undefined;
+    },
+    get unavailable() {
+      return webgpu.unavailable;
+    },
+  };
+}
+
 export async function startCompanionService(options: CompanionOptions): Promise<RunningCompanion> {
   const log = options.log ?? (() => undefined);
   const backendChoice = options.backend ?? 'auto';
-  // The WebGPU backend is a later piece of work; 'auto' means the CPU until then.
-  if (backendChoice !== 'auto' && backendChoice !== 'cpu') throw new Error(`unknown backend "${String(backendChoice)}" (auto or cpu)`);
+  if (backendChoice !== 'auto' && backendChoice !== 'cpu' && backendChoice !== 'webgpu') throw new Error(`unknown backend "${String(backendChoice)}" (auto, cpu or webgpu)`);
   const threads = options.threads ?? os.availableParallelism();
   const token = loadOrCreateToken(options.dataDir);
   if (token.warning) log(`warning: ${token.warning}`);
@@ -70,6 +99,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
 
   const store = Store.open(options.dataDir);
   let pool: WorkerPool | undefined;
+  let webgpu: WebGpuBackend | undefined;
   try {
     // Uploads cut short by a crash, and files whose registration never committed.
     await removeLeftoverFiles(store, datasetsDir);
@@ -80,8 +110,9 @@ export async function startCompanionService(options: CompanionOptions): Promise<
       totalMemory: os.totalmem(),
       threads,
     };
-    const runner = new JobRunner({ store, pool, env, backend: 'cpu', maxConcurrent: options.maxConcurrent });
-    const backends: BackendInfo[] = [{ name: 'cpu', device: os.cpus()[0]?.model?.trim() || os.arch(), threads }];
+    webgpu = await openWebGpu(backendChoice, log);
+    const runner = new JobRunner({ store, pool, env, backend: 'cpu', webgpu, maxConcurrent: options.maxConcurrent });
+    const backends: BackendInfo[] = [...(webgpu ? [webgpuInfo(webgpu)] : []), { name: 'cpu', device: os.cpus()[0]?.model?.trim() || os.arch(), threads }];
     const https = options.http ? undefined : (options.certificate ?? (await devHttpsOptions((message) => log(`warning: ${message}`))));
     let port = options.port ?? DEFAULT_PORT;
     const app = await buildApp({
@@ -118,6 +149,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
           await runner.stop();
           await app.close();
           store.close();
+          webgpu?.destroy();
         })();
         return closing;
       },
@@ -125,6 +157,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
   } catch (error) {
     await pool?.close();
     store.close();
+    webgpu?.destroy();
     throw error;
   }
 }

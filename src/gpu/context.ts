@@ -11,6 +11,9 @@
  * pieces or on the CPU and records why.
  */
 
+/** Largest plain copy made of shared memory on its way to the GPU. */
+const COPY_PIECE_BYTES = 64 * 1024 * 1024;
+
 /** GPUBufferUsage / GPUMapMode flags, as numbers: Node has no such globals. */
 export const BufferUsage = {
   MAP_READ: 0x0001,
@@ -44,6 +47,8 @@ export interface AdapterDescription {
   readonly architecture: string;
   readonly device: string;
   readonly description: string;
+  /** A software implementation on the CPU (SwiftShader): right for tests, slower than our threads. */
+  readonly software: boolean;
 }
 
 export function describeAdapter(info: GPUAdapterInfo): AdapterDescription {
@@ -52,7 +57,9 @@ export function describeAdapter(info: GPUAdapterInfo): AdapterDescription {
   const device = info.device ?? '';
   const description = info.description ?? '';
   const name = description || [vendor, architecture, device].filter(Boolean).join(' ') || 'unknown WebGPU adapter';
-  return { name, vendor, architecture, device, description };
+  // isFallbackAdapter is recent in the spec (and in @webgpu/types); Dawn sets it for SwiftShader.
+  const software = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true || architecture === 'swiftshader';
+  return { name, vendor, architecture, device, description, software };
 }
 
 /** Limits we raise to the adapter's maximum when asking for the device. */
@@ -69,6 +76,11 @@ const RAISED_LIMITS = [
 export class GpuContext {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private lostReason: string | undefined;
+  /**
+   * The navigator.gpu object the device came from. Dawn for Node crashes the process if that
+   * object is garbage-collected while its device lives, so the context holds on to it.
+   */
+  gpuRoot: GPU | undefined;
 
   private constructor(
     readonly device: GPUDevice,
@@ -86,7 +98,9 @@ export class GpuContext {
     const requiredLimits: Record<string, number> = {};
     for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
     const device = await adapter.requestDevice({ requiredLimits });
-    return new GpuContext(device, describeAdapter(adapter.info));
+    const context = new GpuContext(device, describeAdapter(adapter.info));
+    context.gpuRoot = gpu;
+    return context;
   }
 
   /** Wraps a device already opened elsewhere (a browser's, a test's). */
@@ -127,16 +141,33 @@ export class GpuContext {
   /** A storage buffer holding `data`. */
   upload(data: ArrayBufferView, label?: string, usage: number = BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC): GPUBuffer {
     const buffer = this.buffer(data.byteLength, usage | BufferUsage.COPY_DST, label);
-    // writeBuffer takes whole 4-byte words: a ragged tail goes separately, padded with zeros.
-    const tail = data.byteLength % 4;
-    const whole = data.byteLength - tail;
-    if (whole > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, whole);
-    if (tail > 0) {
-      const padded = new Uint8Array(4);
-      padded.set(new Uint8Array(data.buffer, data.byteOffset + whole, tail));
-      this.device.queue.writeBuffer(buffer, whole, padded);
-    }
+    this.write(buffer, 0, data);
     return buffer;
+  }
+
+  /**
+   * Writes `data` into `buffer` at `offset` (a multiple of 4). Dawn refuses views of a
+   * SharedArrayBuffer (where the companion keeps job data for its threads), and writeBuffer takes
+   * whole 4-byte words: such data goes through plain copies of at most 64 MiB, a ragged tail
+   * padded with zeros.
+   */
+  write(buffer: GPUBuffer, offset: number, data: ArrayBufferView): void {
+    const queue = this.device.queue;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
+    const whole = bytes.byteLength - (bytes.byteLength % 4);
+    if (!shared && whole > 0) queue.writeBuffer(buffer, offset, bytes.buffer as ArrayBuffer, bytes.byteOffset, whole);
+    else {
+      for (let at = 0; at < whole; at += COPY_PIECE_BYTES) {
+        const piece = bytes.slice(at, Math.min(whole, at + COPY_PIECE_BYTES));
+        queue.writeBuffer(buffer, offset + at, piece);
+      }
+    }
+    if (whole < bytes.byteLength) {
+      const padded = new Uint8Array(4);
+      padded.set(bytes.subarray(whole));
+      queue.writeBuffer(buffer, offset + whole, padded);
+    }
   }
 
   /** A uniform buffer of 32-bit words (u32 view of the bits given). */
@@ -167,9 +198,10 @@ export class GpuContext {
     const encoder = device.createCommandEncoder();
     record(encoder);
     device.queue.submit([encoder.finish()]);
-    const internal = await device.popErrorScope();
-    const validation = await device.popErrorScope();
-    const memory = await device.popErrorScope();
+    // Popped in one synchronous step: with an await between pops, a submit running concurrently
+    // (two jobs share the device) could pop this one's scopes.
+    const scopes = [device.popErrorScope(), device.popErrorScope(), device.popErrorScope()];
+    const [internal, validation, memory] = await Promise.all(scopes);
     await device.queue.onSubmittedWorkDone();
     this.throwIfLost();
     if (memory) throw new GpuError('out-of-memory', `the GPU ran out of memory: ${memory.message}`);
@@ -203,6 +235,7 @@ export class GpuContext {
   destroy(): void {
     this.pipelines.clear();
     this.device.destroy();
+    this.gpuRoot = undefined;
   }
 
   private throwIfLost(): void {

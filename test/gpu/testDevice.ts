@@ -9,16 +9,19 @@ import path from 'node:path';
 import { createGpu } from '../../src/companion/gpu/dawn';
 import { GpuContext } from '../../src/gpu/context';
 
+let softwareAdapter = false;
+
 /** Probed in a child process so that a crash of the driver cannot take the test worker down. */
 function probe(): string | undefined {
   const script = `
     const path = require('node:path');
     const dawn = require(path.join(path.dirname(require.resolve('webgpu/package.json')), 'dist', process.platform + '-' + (process.platform === 'darwin' ? 'universal' : process.arch), 'dawn.node'));
-    dawn.create([]).requestAdapter().then((a) => { process.stdout.write(a ? 'ok' : 'no WebGPU adapter (no GPU, and VK_ICD_FILENAMES does not point at SwiftShader)'); process.exit(0); },
+    dawn.create([]).requestAdapter().then((a) => { process.stdout.write(!a ? 'no WebGPU adapter (no GPU, and VK_ICD_FILENAMES does not point at SwiftShader)' : a.info.isFallbackAdapter || a.info.architecture === 'swiftshader' ? 'ok software' : 'ok'); process.exit(0); },
       (e) => { process.stdout.write('requestAdapter failed: ' + e.message); process.exit(0); });`;
   try {
     const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return out === 'ok' ? undefined : out || 'the adapter probe printed nothing';
+    softwareAdapter = out === 'ok software';
+    return out.startsWith('ok') ? undefined : out || 'the adapter probe printed nothing';
   } catch (error) {
     return `loading Dawn failed: ${(error as Error).message.split('\n')[0]}`;
   }
@@ -35,6 +38,20 @@ if (gpuUnavailable) console.warn(`GPU tests skipped: ${gpuUnavailable}`);
 export function describeGpu(name: string, body: () => void): void {
   if (gpuUnavailable) describe.skip(`${name} — skipped: ${gpuUnavailable}`, body);
   else describe(name, body);
+}
+
+/**
+ * For checks that only a real GPU can make (sizes beyond what a software adapter holds in
+ * reasonable time and memory): skipped, with the reason in the title, on SwiftShader and without
+ * any adapter. CI has no GPU, so these run only where a developer has one
+ * (PARTAGE_TEST_NATIVE_GPU=1 bash scripts/test.sh, or plain npx jest without VK_ICD_FILENAMES).
+ */
+export function describeRealGpu(name: string, body: () => void): void {
+  const reason = gpuUnavailable ?? (softwareAdapter ? 'the only adapter is a software one (SwiftShader); these sizes need a real GPU' : undefined);
+  if (reason) {
+    console.warn(`real-GPU tests skipped (${name}): ${reason}`);
+    describe.skip(`${name} — skipped: ${reason}`, body);
+  } else describe(name, body);
 }
 
 let shared: Promise<GpuContext> | undefined;

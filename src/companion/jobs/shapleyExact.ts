@@ -45,13 +45,13 @@ export interface ExactJob {
   readonly players?: string[];
 }
 
-interface ExactContext {
+export interface ExactContext {
   kind: 'shapley.exact';
   n: number;
   values: Float64Array;
 }
 
-interface ExactUnit {
+export interface ExactUnit {
   from: number;
   to: number;
 }

@@ -38,18 +38,18 @@ export interface SampleJob {
   readonly rule: StoppingRule;
 }
 
-interface SampleContext {
+export interface SampleContext {
   kind: 'shapley.sample';
   game: GameSpec;
   plan: SamplingPlan;
 }
 
-interface BlockUnit {
+export interface BlockUnit {
   blockIndex: number;
   samples: number;
 }
 
-interface BlockOutput {
+export interface BlockOutput {
   blockIndex: number;
   samples: number;
   mean: Float64Array;
@@ -101,9 +101,12 @@ export const shapleySample: JobDefinition<SampleJob> = {
   },
 };
 
-/** Blocks handed out ahead of the merged prefix: enough to keep every thread busy, bounded memory. */
-function blocksAhead(threads: number): number {
-  return 2 * threads + 2;
+/**
+ * Blocks handed out ahead of the merged prefix: enough to keep every thread (or a GPU's batches)
+ * busy, with bounded memory.
+ */
+function blocksAhead(env: JobEnvironment): number {
+  return Math.max(2 * env.threads + 2, env.batchUnits ?? 0);
 }
 
 class SampleExecution implements Execution {
@@ -154,7 +157,7 @@ class SampleExecution implements Execution {
     const { blockSize } = this.job.plan;
     const first = this.nextBlock * blockSize;
     if (first >= this.job.rule.maxSamples) return undefined;
-    if (this.nextBlock - this.acc.blocks >= blocksAhead(this.env.threads)) return undefined;
+    if (this.nextBlock - this.acc.blocks >= blocksAhead(this.env)) return undefined;
     const unit: BlockUnit = { blockIndex: this.nextBlock, samples: Math.min(blockSize, this.job.rule.maxSamples - first) };
     return { index: this.nextBlock++, payload: unit };
   }

@@ -83,12 +83,12 @@ export interface SimilarityJob {
   readonly holderBound: number;
 }
 
-interface SimilarityContext {
+export interface SimilarityContext {
   kind: 'attribution.similarity';
   problem: SimilarityProblem;
 }
 
-interface SimilarityUnit {
+export interface SimilarityUnit {
   from: number;
   to: number;
 }

@@ -37,6 +37,12 @@ export interface JobEnvironment {
   readonly totalMemory: number;
   /** Worker threads: what runs per thread (a game's own tables) counts that many times. */
   readonly threads: number;
+  /**
+   * Units the backend that runs the job takes at once when more than one per thread: a GPU batch
+   * (src/companion/gpu/gpuJobs.ts). Executions that bound the units handed out ahead of their
+   * merged prefix allow at least this many.
+   */
+  readonly batchUnits?: number;
 }
 
 /** A job's input after validation, and its options as stored (defaults filled in). */

@@ -24,13 +24,25 @@ import { DEFAULT_MAX_CONCURRENT_JOBS, MAX_QUEUED_JOBS } from '../limits';
 import type { JobError, JobRecord, JobState, JobSummary, Store } from '../store/store';
 import { FINAL_STATES } from '../store/store';
 import { TaskCancelled, type TaskResult, type WorkerPool } from './pool';
+import { GpuError, type GpuContext } from '../../gpu/context';
+import { GPU_JOBS, type GpuJob } from '../gpu/gpuJobs';
+import type { WebGpuBackend } from '../gpu/webgpuBackend';
 
 export interface RunnerOptions {
   readonly store: Store;
   readonly pool: WorkerPool;
   readonly env: JobEnvironment;
-  /** Name of the backend the results report ('cpu'). */
+  /** Name of the CPU backend the results report ('cpu'). */
   readonly backend: string;
+  /**
+   * The GPU, when the companion runs with the WebGPU backend: jobs with a kernel send their units
+   * there in batches and fall back to the worker threads when it fails.
+   */
+  readonly webgpu?: WebGpuBackend;
+  /** The GPU half of each job type (gpuJobs.ts); injectable so that tests can make it fail. */
+  readonly gpuJobs?: Readonly<Record<string, GpuJob<any>>>;
+  /** Seconds one GPU batch should take: batches grow and shrink towards it (cancel latency). */
+  readonly gpuBatchSeconds?: number;
   readonly maxConcurrent?: number;
   readonly maxQueued?: number;
   readonly checkpointIntervalMs?: number;
@@ -63,10 +75,30 @@ export class QueueFullError extends Error {
   }
 }
 
+/** A job's units going to the GPU. */
+interface GpuRun {
+  readonly job: GpuJob<any>;
+  readonly state: unknown;
+  readonly context: GpuContext;
+  /** Units per batch now; adapted towards gpuBatchSeconds, halved after an out-of-memory error. */
+  batch: number;
+  readonly maxBatch: number;
+  /** Batches submitted and not yet back: two, so that the GPU computes while we merge. */
+  batchesInFlight: number;
+}
+
 interface ActiveJob {
   readonly id: string;
   readonly type: JobType;
   readonly execution: Execution;
+  /** Set while the job's units go to the GPU; cleared when it falls back to the threads. */
+  gpu?: GpuRun;
+  /** Units handed out that must run again (after a GPU failure), before any new one. */
+  readonly retry: WorkUnit[];
+  /** Where merged units ran. */
+  readonly ranOn: Set<string>;
+  /** Why (part of) the job did not run on the GPU, for the result. */
+  readonly backendNotes: string[];
   readonly startedAt: number;
   readonly startProgress: number;
   inFlight: number;
@@ -88,6 +120,9 @@ export class JobRunner {
   private readonly checkpointIntervalMs: number;
   private readonly progressIntervalMs: number;
   private readonly cancelGraceMs: number;
+  private readonly webgpu: WebGpuBackend | undefined;
+  private readonly gpuJobs: Readonly<Record<string, GpuJob<any>>>;
+  private readonly gpuBatchMs: number;
   private readonly events = new EventEmitter();
   private readonly queue: string[] = [];
   private readonly active = new Map<string, ActiveJob>();
@@ -103,6 +138,9 @@ export class JobRunner {
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.cancelGraceMs = options.cancelGraceMs ?? 500;
+    this.webgpu = options.webgpu;
+    this.gpuJobs = options.gpuJobs ?? GPU_JOBS;
+    this.gpuBatchMs = 1000 * (options.gpuBatchSeconds ?? 0.25);
     // Every SSE client subscribes; hundreds of listeners on one emitter are expected.
     this.events.setMaxListeners(0);
   }
@@ -221,11 +259,16 @@ export class JobRunner {
   private begin(id: string): void {
     if (!this.store.markRunning(id)) return; // cancelled meanwhile
     const record = this.store.getJob(id, { result: false })!;
+    const gpuJob = this.webgpu ? this.gpuJobs[record.type] : undefined;
+    const gpu = gpuJob && this.webgpu!.context();
+    const backendNotes: string[] = [];
+    if (gpuJob && !gpu) backendNotes.push(`the GPU was unavailable (${this.webgpu!.unavailable}); the job ran on the CPU threads`);
     let execution: Execution;
     try {
       const definition = JOB_DEFINITIONS[record.type];
-      const { value } = definition.validate(record.input, record.options, this.env);
-      execution = definition.start(value, this.env, this.store.loadCheckpoint(id));
+      const env = gpu ? { ...this.env, batchUnits: MAX_GPU_UNITS_AHEAD } : this.env;
+      const { value } = definition.validate(record.input, record.options, env);
+      execution = definition.start(value, env, this.store.loadCheckpoint(id));
     } catch (error) {
       this.fail(id, error);
       return;
@@ -235,6 +278,10 @@ export class JobRunner {
       id,
       type: record.type,
       execution,
+      gpu: gpu ? this.gpuRun(gpuJob!, gpu, execution, backendNotes) : undefined,
+      retry: [],
+      ranOn: new Set(),
+      backendNotes,
       startedAt: now,
       startProgress: execution.progress(),
       inFlight: 0,
@@ -251,16 +298,39 @@ export class JobRunner {
     this.dispatch(job);
   }
 
+  /** The job's GPU state, or undefined (and a note why) when its input has no kernel. */
+  private gpuRun(gpuJob: GpuJob<any>, context: GpuContext, execution: Execution, notes: string[]): GpuRun | undefined {
+    let state: unknown;
+    try {
+      state = gpuJob.setup(context, execution.context);
+    } catch (error) {
+      notes.push(`the GPU could not take the job (${messageOf(error)}); it ran on the CPU threads`);
+      return undefined;
+    }
+    if (state === undefined) {
+      notes.push('this game has no GPU kernel; the job ran on the CPU threads');
+      return undefined;
+    }
+    const maxBatch = Math.max(1, Math.min(gpuJob.maxBatch(state), MAX_GPU_UNITS_AHEAD));
+    return { job: gpuJob, state, context, batch: Math.min(FIRST_GPU_BATCH, maxBatch), maxBatch, batchesInFlight: 0 };
+  }
+
+  /** The next unit to run: one to run again first, else a new one; undefined when none is due. */
+  private takeUnit(job: ActiveJob): WorkUnit | undefined {
+    return job.retry.shift() ?? job.execution.next();
+  }
+
   /**
    * Keeps one unit per thread in flight, plus one so that a thread finishing a unit finds the next
-   * one already queued while the main thread merges.
+   * one already queued while the main thread merges; or, on the GPU, two batches.
    */
   private dispatch(job: ActiveJob): void {
+    if (job.gpu) return this.dispatchGpu(job, job.gpu);
     const limit = this.pool.size + 1;
     while (!job.stopped && job.inFlight < limit) {
       let unit: WorkUnit | undefined;
       try {
-        unit = job.execution.next();
+        unit = this.takeUnit(job);
       } catch (error) {
         return this.failActive(job, error);
       }
@@ -277,6 +347,78 @@ export class JobRunner {
     }
   }
 
+  private dispatchGpu(job: ActiveJob, run: GpuRun): void {
+    while (!job.stopped && run.batchesInFlight < 2) {
+      const units: WorkUnit[] = [];
+      try {
+        for (let unit = this.takeUnit(job); unit; unit = units.length < run.batch ? this.takeUnit(job) : undefined) units.push(unit);
+      } catch (error) {
+        return this.failActive(job, error);
+      }
+      if (units.length === 0) break;
+      run.batchesInFlight++;
+      job.inFlight += units.length;
+      const started = performance.now();
+      run.job.run(run.state, units.map((unit) => unit.payload)).then(
+        (outputs) => this.onGpuBatch(job, run, units, outputs, performance.now() - started),
+        (error: unknown) => this.onGpuError(job, run, units, error),
+      );
+    }
+    if (!job.stopped && job.inFlight === 0 && !job.execution.finished()) {
+      this.failActive(job, new Error(`the ${job.type} job has no more work to hand out but has not finished (a bug; please report it)`));
+    }
+  }
+
+  private onGpuBatch(job: ActiveJob, run: GpuRun, units: WorkUnit[], outputs: unknown[], elapsedMs: number): void {
+    run.batchesInFlight--;
+    job.inFlight -= units.length;
+    if (job.stopped) return;
+    // Full batches that came back fast grow; slow ones shrink, so that cancel stays prompt.
+    if (elapsedMs < this.gpuBatchMs / 2 && units.length === run.batch) run.batch = Math.min(run.maxBatch, run.batch * 2);
+    else if (elapsedMs > this.gpuBatchMs * 2 && run.batch > 1) run.batch = Math.max(1, Math.floor(run.batch / 2));
+    job.ranOn.add('webgpu');
+    for (let k = 0; k < units.length; k++) {
+      try {
+        job.execution.accept(units[k], outputs[k], elapsedMs / units.length);
+      } catch (error) {
+        return this.failActive(job, error);
+      }
+      job.units++;
+    }
+    this.afterMerge(job);
+  }
+
+  /**
+   * A failed batch is never lost: after an out-of-memory error its units go again in smaller
+   * batches; after any other failure (device lost, a driver error) the job continues on the CPU
+   * threads from those units on. Either way the reason goes into the result.
+   */
+  private onGpuError(job: ActiveJob, run: GpuRun, units: WorkUnit[], error: unknown): void {
+    run.batchesInFlight--;
+    job.inFlight -= units.length;
+    if (job.stopped) return;
+    job.retry.unshift(...units);
+    job.retry.sort((a, b) => a.index - b.index);
+    const memory = error instanceof GpuError && (error.kind === 'out-of-memory' || error.kind === 'too-large');
+    if (memory && units.length > 1) {
+      run.batch = Math.max(1, Math.floor(units.length / 2));
+      job.backendNotes.push(`a GPU batch of ${units.length} units failed (${messageOf(error)}); retried in batches of ${run.batch}`);
+    } else if (job.gpu === run) {
+      job.gpu = undefined;
+      job.backendNotes.push(`the GPU failed (${messageOf(error)}); the rest of the job ran on the CPU threads`);
+      this.disposeGpu(run);
+    }
+    if (run.batchesInFlight === 0 || job.gpu !== run) this.dispatch(job);
+  }
+
+  private disposeGpu(run: GpuRun): void {
+    try {
+      run.job.dispose(run.state);
+    } catch {
+      // A lost device may refuse to free what it no longer has.
+    }
+  }
+
   private onUnit(job: ActiveJob, unit: WorkUnit, result: TaskResult): void {
     job.inFlight--;
     if (job.stopped) return;
@@ -286,6 +428,11 @@ export class JobRunner {
       return this.failActive(job, error);
     }
     job.units++;
+    job.ranOn.add(this.backend);
+    this.afterMerge(job);
+  }
+
+  private afterMerge(job: ActiveJob): void {
     if (job.execution.finished()) return this.complete(job);
     const now = Date.now();
     if (now - job.lastCheckpoint >= this.checkpointIntervalMs) this.saveCheckpoint(job);
@@ -312,9 +459,12 @@ export class JobRunner {
   private complete(job: ActiveJob): void {
     let result: Record<string, unknown>;
     try {
+      const onGpu = job.ranOn.has('webgpu');
       result = {
         ...job.execution.result(),
-        backend: this.backend,
+        backend: onGpu && job.ranOn.has(this.backend) ? `webgpu+${this.backend}` : onGpu ? 'webgpu' : this.backend,
+        ...(onGpu ? { device: this.webgpu?.adapter?.name } : {}),
+        ...(job.backendNotes.length > 0 ? { backendNotes: job.backendNotes } : {}),
         threads: this.pool.size,
         engineVersion: ENGINE_VERSION,
         elapsedMs: Date.now() - job.startedAt,
@@ -344,6 +494,7 @@ export class JobRunner {
   private stopActive(job: ActiveJob): void {
     if (job.stopped) return;
     job.stopped = true;
+    if (job.gpu) this.disposeGpu(job.gpu);
     this.active.delete(job.id);
     this.pool.cancel(job.id, this.cancelGraceMs);
     this.pool.release(job.id);
@@ -355,6 +506,16 @@ export class JobRunner {
     if (!job) return;
     this.events.emit(id, { type, job: { ...job, ...this.live(id) } } satisfies JobEvent);
   }
+}
+
+/** Units handed out ahead of the merged prefix at most for a GPU job (sampling blocks). */
+const MAX_GPU_UNITS_AHEAD = 2 ** 17;
+
+/** The first GPU batch is small: its time tells how large the next ones should be. */
+const FIRST_GPU_BATCH = 8;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** A job's error as stored: the field to blame when the input was at fault, else the message. */

@@ -25,6 +25,9 @@ export interface BackendInfo {
   /** The processor or GPU adapter, as the system names it. */
   device: string;
   threads?: number;
+  /** GPU backends: false while the device is lost (and being reopened); `unavailable` says why. */
+  readonly available?: boolean;
+  readonly unavailable?: string;
 }
 
 export interface AppOptions {

@@ -260,20 +260,40 @@ export class SimilarityScratch {
 
 /** The contribution of the outputs at sequence positions [from, to). */
 export function attributeBlock(problem: SimilarityProblem, from: number, to: number, scratch = new SimilarityScratch(problem)): SimilarityBlock {
-  const { d, holderCount, sequence, userAt, weights, threshold, topHolders, topOutputs } = problem;
-  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from < to && to <= problem.outputCount)) {
-    throw new RangeError(`attributeBlock: outputs [${from}, ${to}) of ${problem.outputCount}`);
-  }
+  const { d, holderCount, sequence } = problem;
+  checkBlock('attributeBlock', problem, from, to);
   const size = to - from;
   const groups = Math.ceil(size / GROUP_OUTPUTS);
   scratch.ensure(groups);
-  const { rows, best, holder, raw, scaled, shares, order, inner, touched, marked } = scratch;
+  const { rows, best } = scratch;
   rows.fill(0, 0, groups * GROUP_OUTPUTS * d); // lanes past the block's end: zero rows
   for (let r = 0; r < size; r++) {
     const o = sequence[from + r];
     rows.set(problem.outputs.subarray(o * d, o * d + d), r * d);
   }
   bestHolderScores(rows, groups, d, problem.items, problem.itemCount, problem.holderOfItem, holderCount, best);
+  return attributeScoredBlock(problem, from, to, best, scratch);
+}
+
+function checkBlock(caller: string, problem: SimilarityProblem, from: number, to: number): void {
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from < to && to <= problem.outputCount)) {
+    throw new RangeError(`${caller}: outputs [${from}, ${to}) of ${problem.outputCount}`);
+  }
+}
+
+/**
+ * The contribution of the outputs at sequence positions [from, to) from their best scores
+ * computed elsewhere (a GPU, say): `best` in bestHolderScores' layout,
+ * best[(g·holderCount + h)·4 + lane] for the output at position from + 4g + lane, clamped below
+ * at 0. Everything after the dot products (threshold, split, totals, top lists) is done here
+ * and only here, whoever computed the scores.
+ */
+export function attributeScoredBlock(problem: SimilarityProblem, from: number, to: number, best: Float64Array, scratch = new SimilarityScratch(problem)): SimilarityBlock {
+  const { holderCount, sequence, userAt, weights, threshold, topHolders, topOutputs } = problem;
+  checkBlock('attributeScoredBlock', problem, from, to);
+  const needed = Math.ceil((to - from) / GROUP_OUTPUTS) * GROUP_OUTPUTS * holderCount;
+  if (best.length < needed) throw new RangeError(`attributeScoredBlock: best holds ${best.length} scores; outputs [${from}, ${to}) × ${holderCount} holders need ${needed}`);
+  const { holder, raw, scaled, shares, order, inner, touched, marked } = scratch;
 
   let listed = 0;
   for (let p = from; p < to; p++) if (sequence[p] < topOutputs) listed++;

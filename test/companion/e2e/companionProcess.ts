@@ -28,7 +28,7 @@ export function removeDataDir(dir: string): void {
  * hide a change.
  */
 export function startCompanion(dataDir: string, extraArgs: string[] = [], timeoutMs = 30_000): Promise<CompanionProcess> {
-  const child = spawn(process.execPath, [BIN, 'companion', '--http', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  const child = spawn(process.execPath, [BIN, 'companion', '--http', '--port', '0', '--backend', 'cpu', '--data-dir', dataDir, ...extraArgs], {
     env: { ...process.env, PARTAGE_FROM_SOURCE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

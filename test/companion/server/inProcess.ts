@@ -15,7 +15,8 @@ export interface TestCompanion extends Endpoint {
 
 export async function startTestCompanion(options: Partial<CompanionOptions> = {}, dataDir?: string): Promise<TestCompanion> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'partage-api-'));
-  const companion = await startCompanionService({ dataDir: dir, port: 0, http: true, threads: 2, ...options });
+  // The CPU unless a test asks for the GPU: most tests compare with the engine bit for bit.
+  const companion = await startCompanionService({ dataDir: dir, port: 0, http: true, threads: 2, backend: 'cpu', ...options });
   const token = readFileSync(companion.tokenPath, 'utf8').trim();
   return { companion, dataDir: dir, url: companion.url, token };
 }
