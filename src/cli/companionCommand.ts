@@ -11,6 +11,7 @@ interface CompanionFlags {
   http?: boolean;
   threads?: number;
   jobs?: number;
+  pair?: boolean;
 }
 
 function wholeNumber(least: number, most: number) {
@@ -50,9 +51,10 @@ export function addCompanionCommand(program: Command, io: CliIo, setStatus: (sta
     .addOption(new Option('--http', 'plain http instead of https (scripts and tests on loopback; the add-in needs https)'))
     .addOption(new Option('-t, --threads <n>', 'worker threads (default: all cores)').argParser(wholeNumber(1, 1024)))
     .addOption(new Option('-j, --jobs <n>', 'jobs running at once (default 2)').argParser(wholeNumber(1, 64)))
+    .addOption(new Option('--pair', 'print a new one-time pairing code for the task pane: asks the companion already running on --port, or starts one'))
     .action((flags: CompanionFlags) => {
       setStatus(EXIT.ok);
-      void run(flags, io, setStatus);
+      void (flags.pair ? pairThenRun(flags, io, setStatus) : run(flags, io, setStatus));
     });
 }
 
@@ -87,6 +89,7 @@ async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number)
       `partage companion listening on ${companion.url}`,
       `  backends: ${backends}`,
       `  pairing token: ${companion.tokenPath}${companion.tokenCreated ? ' (new: pair the task pane with it)' : ''}`,
+      ...(companion.pairingCode ? [`  pairing code: ${companion.pairingCode} (one use, valid 10 minutes: type it in the task pane, Companion tab)`] : []),
       `  data: ${flags.dataDir}`,
       ...(companion.interrupted.length > 0 ? [`  ${companion.interrupted.length} job(s) interrupted by the last stop; resume them with POST /v1/jobs/{id}/resume`] : []),
       '',
@@ -104,4 +107,23 @@ async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number)
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** `--pair`: a new code from the companion already running, else start one (it prints a code). */
+async function pairThenRun(flags: CompanionFlags, io: CliIo, setStatus: (status: number) => void): Promise<void> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { askRunningCompanionForCode } = require('../companion/server/pairing') as typeof import('../companion/server/pairing');
+    const active = await askRunningCompanionForCode({ port: flags.port, http: flags.http === true, dataDir: flags.dataDir });
+    if (active) {
+      io.writeOut(`pairing code: ${active.code} (one use, valid 10 minutes: type it in the task pane, Companion tab)\n`);
+      return;
+    }
+  } catch (error) {
+    io.writeErr(`partage companion --pair: ${(error as Error).message}\n`);
+    setStatus(EXIT.internal);
+    process.exitCode = EXIT.internal;
+    return;
+  }
+  await run(flags, io, setStatus);
 }

@@ -15,6 +15,7 @@ import { JobRunner } from './runner/jobRunner';
 import { WorkerPool } from './runner/pool';
 import { buildApp, type BackendInfo } from './server/app';
 import { loadOrCreateToken } from './server/token';
+import { PairingState } from './server/pairing';
 import { Store } from './store/store';
 import { WebGpuBackend } from './gpu/webgpuBackend';
 import { DEFAULT_ORIGINS, DEFAULT_PORT } from './defaults';
@@ -46,6 +47,10 @@ export interface RunningCompanion {
   port: number;
   tokenPath: string;
   tokenCreated: boolean;
+  /** The one-time pairing code that works now (XXXX-XXXX), if any: none once used or expired. */
+  readonly pairingCode: string | undefined;
+  /** Replaces the pairing code with a new one, printed to the log, and returns it. */
+  newPairingCode(): string;
   backends: BackendInfo[];
   /** Jobs found running from a previous process, now 'interrupted'. */
   interrupted: string[];
@@ -115,6 +120,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
     const backends: BackendInfo[] = [...(webgpu ? [webgpuInfo(webgpu)] : []), { name: 'cpu', device: os.cpus()[0]?.model?.trim() || os.arch(), threads }];
     const https = options.http ? undefined : (options.certificate ?? (await devHttpsOptions((message) => log(`warning: ${message}`))));
     let port = options.port ?? DEFAULT_PORT;
+    const pairing = new PairingState({ token: token.token, log });
     const app = await buildApp({
       runner,
       store,
@@ -126,6 +132,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
       backends,
       https,
       maxUploadBytes: options.maxUploadBytes,
+      pairing,
     });
     await app.listen({ host: '127.0.0.1', port });
     const address = app.server.address();
@@ -139,6 +146,10 @@ export async function startCompanionService(options: CompanionOptions): Promise<
       port,
       tokenPath: token.path,
       tokenCreated: token.created,
+      get pairingCode() {
+        return pairing.current()?.code;
+      },
+      newPairingCode: () => pairing.renew().code,
       backends,
       interrupted,
       app,

@@ -19,6 +19,7 @@ import type { DatasetRecord, Store } from '../store/store';
 import { ApiError, errorBody, installErrorHandlers } from './errors';
 import { installGuards } from './guards';
 import { installJsonParser } from './jsonBody';
+import { registerPairingRoutes, type PairingState } from './pairing';
 
 export interface BackendInfo {
   name: string;
@@ -45,6 +46,8 @@ export interface AppOptions {
   /** Comment lines on idle event streams keep proxies and the browser from closing them. */
   heartbeatMs?: number;
   logger?: boolean;
+  /** One-time pairing codes (POST /v1/pair); without it the pane pairs with the token only. */
+  pairing?: PairingState;
 }
 
 const JobId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
@@ -139,6 +142,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     backends: options.backends,
     jobs: runner.counts(),
   }));
+
+  if (options.pairing) registerPairingRoutes(app, options.pairing);
 
   app.post<{ Body: SubmitBody }>('/v1/jobs', { schema: { body: SubmitBody } }, async (request, reply) => {
     const { type, input, options: jobOptions } = request.body;
