@@ -8,19 +8,7 @@ import { exactShapleyOfPlayers } from '../../src/engine/shapley/exact';
 import { EXACT_TABLE_TOLERANCE, exactShapleyOfTableGpu } from '../../src/gpu/shapley/exactTable';
 import { bruteForceShapley } from '../helpers/bruteForce';
 import { describeGpu, testGpu } from './testDevice';
-
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as uniform } from '../helpers/random';
 
 /** Full 53-bit random doubles in [−100, 100), so that no sum is exact by luck. */
 const fullPrecision = (u: () => number): number => 200 * (u() + u() * 2 ** -32) - 100;

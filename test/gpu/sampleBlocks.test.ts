@@ -23,19 +23,7 @@ import {
   type SamplingGameDescription,
 } from '../../src/gpu/shapley/sampleBlocks';
 import { describeGpu, testGpu } from './testDevice';
-
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as uniform } from '../helpers/random';
 
 /** A game as the engine builds it (the reference) and as described for the GPU. */
 interface Case {

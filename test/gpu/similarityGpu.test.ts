@@ -29,19 +29,7 @@ import { bestScoreErrorBound } from '../../src/gpu/attribution/bestScoresShader'
 import { attributeBlockGpu, GpuHolderScorer } from '../../src/gpu/attribution/holderScores';
 import { GpuContext } from '../../src/gpu/context';
 import { describeGpu, testGpu } from './testDevice';
-
-
-/** mulberry32: reproducible inputs. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { mulberry32 as random } from '../helpers/random';
 
 const D = 64;
 /** Holders with items; two more have none. */

@@ -24,6 +24,7 @@ import { WorkerPool } from '../../../src/companion/runner/pool';
 import { Store } from '../../../src/companion/store/store';
 import { startCompanionService } from '../../../src/companion/service';
 import { bruteForceShapley } from '../../helpers/bruteForce';
+import { mulberry32 } from '../../helpers/random';
 import { call, waitFor, ended } from '../client';
 import { startTestCompanion, stopTestCompanion, type TestCompanion } from '../server/inProcess';
 import { describeGpu } from '../../gpu/testDevice';
@@ -32,13 +33,7 @@ jest.setTimeout(120_000);
 
 /** A reproducible table of 2^n values in [0, 100). */
 function table(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return Array.from({ length: 2 ** n }, (_, mask) => (mask === 0 ? 0 : Math.round(next() * 1e6) / 1e4));
 }
 

@@ -1,0 +1,14 @@
+/**
+ * Reproducible test inputs: mulberry32, a small 32-bit generator of uniform numbers in [0, 1).
+ * Not the engine's Philox: inputs must not come from the code under test.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
