@@ -4,12 +4,16 @@
  */
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { PaneRunner } from './batch/paneRunner';
+import { startEngineWorker } from './batch/startEngineWorker';
 import { currentOfficeTheme, fluentThemeFor } from './officeTheme';
 
 function render(): void {
   const container = document.getElementById('root');
   if (!container) return;
-  createRoot(container).render(<App theme={fluentThemeFor(currentOfficeTheme())} />);
+  // Hosts without web workers still get the pane; only in-pane batch jobs are then unavailable.
+  const paneRunner = new PaneRunner(typeof Worker === 'function' ? startEngineWorker : undefined);
+  createRoot(container).render(<App theme={fluentThemeFor(currentOfficeTheme())} paneRunner={paneRunner} />);
 }
 
 // Office.onReady resolves once office.js has initialised (and at once outside Office). When

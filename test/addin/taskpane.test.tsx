@@ -64,7 +64,17 @@ describe('task pane', () => {
   });
 
   test('every button has an accessible name that starts with its visible text', () => {
-    const buttons = byTag(doc, 'button');
+    for (const button of byTag(doc, 'button')) {
+      const name = button.getAttribute('aria-label') ?? text(button);
+      expect(name).toMatch(new RegExp(`^${text(button).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+  });
+
+  test('the function reference has one collapsed "Arguments of" button per function', () => {
+    const heading = byTag(doc, 'h2').find((h) => text(h) === 'Function reference')!;
+    let section: Element | null = heading.parentNode as Element;
+    while (section && section.tagName !== 'section') section = section.parentNode as Element | null;
+    const buttons = byTag(section!, 'button');
     expect(buttons.length).toBe(DESIGN_SIGNATURES.length);
     for (const button of buttons) {
       const name = button.getAttribute('aria-label') ?? text(button);

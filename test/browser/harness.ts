@@ -1,0 +1,123 @@
+/**
+ * What the browser tests stand on: the production build of the pane (webpack, once per test
+ * process), a small static https server for it on a random loopback port, a development
+ * certificate made in a temp folder (never the user's or the system's trust store), and Debian's
+ * chromium driven by playwright-core, offline (office.js from Microsoft's CDN is refused, so the
+ * pane runs as it does outside Office).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateCertificates } from 'office-addin-dev-certs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const CHROMIUM = process.env.PARTAGE_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
+/** Excel's task pane is about this wide. */
+export const PANE_VIEWPORT = { width: 350, height: 900 };
+
+export interface Certificate {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+export async function makeCertificate(dir: string): Promise<Certificate> {
+  const [caPath, certPath, keyPath] = ['ca.crt', 'localhost.crt', 'localhost.key'].map((f) => path.join(dir, f));
+  // office-addin-dev-certs announces its work on the console; the test log does not need it.
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    await generateCertificates(caPath, certPath, keyPath, 1);
+  } finally {
+    console.log = log;
+  }
+  return { ca: readFileSync(caPath), cert: readFileSync(certPath), key: readFileSync(keyPath) };
+}
+
+/** `webpack --mode production` into a temp folder; throws with webpack's output when it fails. */
+export function buildPane(): string {
+  const dist = mkdtempSync(path.join(tmpdir(), 'partage-pane-'));
+  const webpackCli = require.resolve('webpack-cli/bin/cli.js', { paths: [ROOT] });
+  const run = spawnSync(process.execPath, [webpackCli, '--mode', 'production', '--output-path', dist, '--no-devtool'], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0 || !existsSync(path.join(dist, 'taskpane.html'))) {
+    throw new Error(`webpack failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  }
+  return dist;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface StaticServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves `dir` over https on 127.0.0.1 (as https://localhost:PORT); unknown paths are 404. */
+export async function serveStatic(dir: string, certificate: Certificate): Promise<StaticServer> {
+  const root = path.resolve(dir);
+  const server = https.createServer({ cert: certificate.cert, key: certificate.key }, (request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'https://localhost').pathname);
+    const file = path.resolve(root, `.${pathname === '/' ? '/taskpane.html' : pathname}`);
+    if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    response.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `https://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--ignore-certificate-errors',
+    ],
+  });
+}
+
+/** A fresh profile at the pane's width, offline to everything but loopback. */
+export async function paneContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: PANE_VIEWPORT, ignoreHTTPSErrors: true, locale: 'en-US' });
+  await context.route('https://appsforoffice.microsoft.com/**', (route) => route.abort());
+  return context;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Transitions finished (the selected tab's underline slides), so the picture shows the settled screen.
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+export function removeDir(dir: string | undefined): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
