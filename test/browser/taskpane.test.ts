@@ -174,6 +174,35 @@ describe('the task pane in chromium', () => {
     await expect(page.getByRole('tab', { name: 'Functions' }).getAttribute('aria-selected')).resolves.toBe('true');
   });
 
+  test('the press wizard walks the report’s example step by step with its running figure', async () => {
+    await openTab('press');
+    await testId('press-example').click();
+    const titles: string[] = [];
+    const figures: string[] = [];
+    for (let step = 1; step <= 5; step++) {
+      titles.push((await testId('press-step-title').textContent()) ?? '');
+      figures.push((await testId('running-figure-value').textContent()) ?? '');
+      await screenshot(page, `press-step-${step}`);
+      if (step < 5) await testId('press-next').click();
+    }
+    expect(titles.map((t) => t.replace(/\s+/g, ' '))).toEqual([
+      expect.stringMatching(/Revenue lines/),
+      expect.stringMatching(/linked/i),
+      expect.stringMatching(/ounterfactual/),
+      expect.stringMatching(/Split/),
+      expect.stringMatching(/Review/),
+    ]);
+    // Worked out from the report's figures (DESIGN §1), not read from the pane's own model:
+    // CHF 1 bn; × 55 % = 550 M; × 70 % = 385 M (the report misprints 345); × 40 % = 154 M.
+    expect(figures[0]).toBe('CHF 1,000,000,000.00');
+    const millions = figures.map((f) => Number(f.replace(/[^\d.]/g, '')) / 1e6);
+    expect(millions.slice(0, 4)).toEqual([1000, 550, 385, 154]);
+    expect(millions[4]).toBe(154);
+    // Outside Excel the sheet cannot be written, and the pane says so next to the button.
+    await expect(testId('press-insert').isDisabled()).resolves.toBe(true);
+    await expect(testId('press-insert-reason').textContent()).resolves.toMatch(/Excel/);
+  });
+
   test('before any companion runs, the Companion tab says so and gives the command', async () => {
     await openTab('companion');
     const missing = testId('companion-missing');
