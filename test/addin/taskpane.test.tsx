@@ -74,7 +74,7 @@ describe('task pane', () => {
     const heading = byTag(doc, 'h2').find((h) => text(h) === 'Function reference')!;
     let section: Element | null = heading.parentNode as Element;
     while (section && section.tagName !== 'section') section = section.parentNode as Element | null;
-    const buttons = byTag(section!, 'button');
+    const buttons = Array.from(section!.getElementsByTagName('button'));
     expect(buttons.length).toBe(DESIGN_SIGNATURES.length);
     for (const button of buttons) {
       const name = button.getAttribute('aria-label') ?? text(button);
