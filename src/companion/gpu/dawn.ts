@@ -21,7 +21,7 @@ function dawnBinaryPath(): string {
 }
 
 /** The Dawn module; throws with the reason (no binary for this platform, a missing loader). */
-export function loadDawn(): DawnModule {
+function loadDawn(): DawnModule {
   if (!loaded) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(dawnBinaryPath()) as DawnModule;

@@ -46,11 +46,6 @@ export class WebGpuBackend {
     }
   }
 
-  /** Wraps a context opened by the caller (tests). */
-  static of(context: GpuContext, gpu: GPU): WebGpuBackend {
-    return new WebGpuBackend(context, gpu);
-  }
-
   get adapter(): AdapterDescription | undefined {
     return this.current?.adapter;
   }

@@ -79,7 +79,6 @@ export class QueueFullError extends Error {
 interface GpuRun {
   readonly job: GpuJob<any>;
   readonly state: unknown;
-  readonly context: GpuContext;
   /** Units per batch now; adapted towards gpuBatchSeconds, halved after an out-of-memory error. */
   batch: number;
   readonly maxBatch: number;
@@ -312,7 +311,7 @@ export class JobRunner {
       return undefined;
     }
     const maxBatch = Math.max(1, Math.min(gpuJob.maxBatch(state), MAX_GPU_UNITS_AHEAD));
-    return { job: gpuJob, state, context, batch: Math.min(FIRST_GPU_BATCH, maxBatch), maxBatch, batchesInFlight: 0 };
+    return { job: gpuJob, state, batch: Math.min(FIRST_GPU_BATCH, maxBatch), maxBatch, batchesInFlight: 0 };
   }
 
   /** The next unit to run: one to run again first, else a new one; undefined when none is due. */
