@@ -92,6 +92,37 @@ export function bruteForceShapleyExact(n: number, v: (mask: number) => Rational 
   return sums.map((s) => new Rational(s, orders * den));
 }
 
+/**
+ * Exact Owen values with a priori unions (`unionOf[i]` is player i's union): the average, over
+ * every order of the n players in which each union's members stand together, of each player's
+ * marginal contribution. Walks all n! orders and keeps the consistent ones, so it shares
+ * nothing with an algorithm that builds such orders (n ≤ 8).
+ */
+export function bruteForceOwenExact(n: number, unionOf: readonly number[], v: (mask: number) => Rational | number): Rational[] {
+  if (unionOf.length !== n) throw new RangeError(`unionOf needs ${n} entries, got ${unionOf.length}`);
+  const { numerators, den } = commonDenominator(tabulate(n, v));
+  const sums = new Array<bigint>(n).fill(0n);
+  let orders = 0n;
+  forEachPermutation(n, (order) => {
+    // Consistent: once a union has been left, none of its members comes again.
+    const closed = new Set<number>();
+    for (let k = 1; k < n; k++) {
+      if (unionOf[order[k]] !== unionOf[order[k - 1]]) {
+        closed.add(unionOf[order[k - 1]]);
+        if (closed.has(unionOf[order[k]])) return;
+      }
+    }
+    let mask = 0;
+    for (const p of order) {
+      const next = mask | (1 << p);
+      sums[p] += numerators[next] - numerators[mask];
+      mask = next;
+    }
+    orders++;
+  });
+  return sums.map((s) => new Rational(s, orders * den));
+}
+
 /** Exact raw Banzhaf values: (1/2^(n-1)) Σ_{S ∌ i} [v(S ∪ {i}) − v(S)]. */
 export function bruteForceBanzhafExact(n: number, v: (mask: number) => Rational | number): Rational[] {
   const { numerators, den } = commonDenominator(tabulate(n, v));
