@@ -39,7 +39,9 @@ module.exports = async (env = {}, argv = {}) => {
     target: ['web', 'es2020'],
     entry: {
       taskpane: './src/taskpane/index.tsx',
-      functions: functionsEntry,
+      // The shim first: outside Office it stands in for CustomFunctions, which the loader's
+      // appended associate calls need (src/taskpane/customFunctionsShim.ts).
+      functions: ['./src/taskpane/customFunctionsShim.ts', functionsEntry],
     },
     output: {
       path: path.resolve(__dirname, 'dist'),

@@ -4,8 +4,11 @@
  * Times are medians of several runs after a warm-up, engine time only (inputs already built).
  */
 import os from 'node:os';
+import { benchAllocation } from './allocation';
 import { benchCompanion } from './companion';
 import { benchGpu } from './gpu';
+import { benchVotingDoubleMajority } from './votingDoubleMajority';
+import { benchOwenSampling } from './owenSampling';
 import { ELECTORAL_VOTES_2020_CENSUS } from './electoralCollege';
 import { formatRate, mulberry32, printTable, timeMedian, type BenchRow } from './harness';
 import { exactBanzhaf, exactShapley } from '../src/engine/shapley/exact';
@@ -167,10 +170,13 @@ async function main(): Promise<void> {
   const rows = [
     ...benchExactTables(),
     ...benchVoting(),
+    ...benchVotingDoubleMajority(),
     ...benchSampling(),
+    ...benchOwenSampling(),
     ...benchClosedForms(),
     ...benchRemuneration(),
     ...benchSheetShapley(),
+    ...benchAllocation(),
   ];
   printTable(`partage engine benchmarks — node ${process.version}, cpu backend, 1 thread`, rows);
   const companionRows = await benchCompanion();

@@ -164,7 +164,8 @@ class PlayerIndex {
   }
 }
 
-function foldName(name: string): string {
+/** How names are compared (players, unions, works): case-insensitively, after Unicode normalisation. */
+export function foldName(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
@@ -326,4 +327,11 @@ export function coalitionName(mask: number, names: readonly string[]): string {
   const members: string[] = [];
   for (let i = 0; i < names.length; i++) if ((mask & (1 << i)) !== 0) members.push(names[i]);
   return `{${members.join(', ')}}`;
+}
+
+/** "A,C": the members in player order joined by ",", the label form the table reads back. */
+export function coalitionLabel(mask: number, names: readonly string[]): string {
+  const members: string[] = [];
+  for (let i = 0; i < names.length; i++) if ((mask & (1 << i)) !== 0) members.push(names[i]);
+  return members.join(',');
 }

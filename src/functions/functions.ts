@@ -40,6 +40,43 @@ export function BANZHAF(coalitions: unknown[][], values: unknown[][], players?: 
 }
 
 /**
+ * Owen value with a priori unions (e.g. the stages of an AI pipeline): unions arrive in random order, members of a union together. Exact.
+ * @customfunction OWEN
+ * @param coalitions Column of coalition labels such as A,B or {A; B} (empty, {} or ∅ is the empty coalition).
+ * @param values Column of the value of each coalition, same height as coalitions. All 2^n coalitions are needed; v(∅) may be left out (0).
+ * @param unions Two columns [player, union]: every player of the table exactly once (a header row is allowed).
+ * @returns One row per row of unions: player, union and Owen value. The values of a union sum to its Shapley value in the game among unions.
+ */
+export function OWEN(coalitions: unknown[][], values: unknown[][], unions: unknown[][]): Array<Array<string | number>> {
+  return invoke('OWEN', [coalitions, values, unions]) as Array<Array<string | number>>;
+}
+
+/**
+ * Leave-one-out values v(N) - v(N without the player): what the report warns against (two duplicate catalogues both get 0).
+ * @customfunction LEAVEONEOUT
+ * @param coalitions Column of coalition labels such as A,B or {A; B} (empty, {} or ∅ is the empty coalition), or a 0/1 membership matrix with one column per player.
+ * @param values Column of the value of each coalition, same height as coalitions. All 2^n coalitions are needed; v(∅) may be left out (0).
+ * @param [players] Player names: fixes the output order, and names the columns of a membership matrix (required then).
+ * @returns One row per player: name and v(N) - v(N without the player).
+ */
+export function LEAVEONEOUT(coalitions: unknown[][], values: unknown[][], players?: unknown[][]): Array<Array<string | number>> {
+  return invoke('LEAVEONEOUT', [coalitions, values, players]) as Array<Array<string | number>>;
+}
+
+/**
+ * Is a proposed split stable? The coalition whose value most exceeds what the split gives its members: an excess <= 0 means the split is in the core.
+ * @customfunction COREGAP
+ * @param coalitions Column of coalition labels such as A,B or {A; B} (empty, {} or ∅ is the empty coalition), or a 0/1 membership matrix with one column per player.
+ * @param values Column of the value of each coalition, same height as coalitions. All 2^n coalitions are needed; v(∅) may be left out (0).
+ * @param allocation The proposed split: one amount per player, in the order SHAPLEY lists the players, summing to v(N).
+ * @param [players] Player names: fixes the player order, and names the columns of a membership matrix (required then).
+ * @returns One row: the coalition (members joined by ",") with the largest excess v(S) - sum of its amounts, and that excess. Ties: fewer members first.
+ */
+export function COREGAP(coalitions: unknown[][], values: unknown[][], allocation: unknown[][], players?: unknown[][]): Array<Array<string | number>> {
+  return invoke('COREGAP', [coalitions, values, allocation, players]) as Array<Array<string | number>>;
+}
+
+/**
  * Voting power of each member of a weighted voting body (a coalition wins when its weights reach the quota), exact.
  * @customfunction VOTINGPOWER
  * @param weights Column of the members' voting weights (empty cells are not members).
@@ -60,6 +97,18 @@ export function VOTINGPOWER(weights: unknown[][], quota: unknown, index?: unknow
  */
 export function SIMILARITYSPLIT(scores: unknown[][], threshold?: unknown): Array<Array<string | number>> {
   return invoke('SIMILARITYSPLIT', [scores, threshold]) as Array<Array<string | number>>;
+}
+
+/**
+ * Data rights mapping: amounts attributed to works passed on to their rightholders by ownership shares, rounded so they sum exactly to the total.
+ * @customfunction RIGHTSMAP
+ * @param amounts Two columns [work, amount]: what was attributed to each work or catalogue (amounts >= 0; a header row is allowed).
+ * @param ownership Three columns [work, rightholder, share]: the shares of each work sum to 1 (a header row is allowed).
+ * @param [decimals] Decimals of the amounts, 0 to 10 (default 2); rounding by largest remainder, ties to the earlier rightholder.
+ * @returns One row per rightholder, in order of first appearance in ownership: name and amount.
+ */
+export function RIGHTSMAP(amounts: unknown[][], ownership: unknown[][], decimals?: unknown): Array<Array<string | number>> {
+  return invoke('RIGHTSMAP', [amounts, ownership, decimals]) as Array<Array<string | number>>;
 }
 
 /**

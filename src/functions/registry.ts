@@ -1,7 +1,9 @@
+import { COREGAP, LEAVEONEOUT, OWEN } from './allocationFunctions';
 import { BANZHAF, SHAPLEY } from './coalitionFunctions';
 import { FunctionError } from './errors';
 import { type ExcelResult } from './ranges';
 import { PAYTOTRAIN, PURPOSESHARE, TRANSFERBASE } from './remunerationFunctions';
+import { RIGHTSMAP } from './rightsMap';
 import { SIMILARITYSPLIT } from './similaritySplit';
 import { VOTINGPOWER } from './votingPower';
 
@@ -40,6 +42,24 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.freeze({
     parameters: [required('coalitions'), required('values'), optional('players')],
     implementation: BANZHAF as FunctionSpec['implementation'],
   },
+  OWEN: {
+    name: 'OWEN',
+    summary: 'exact Owen value with a priori unions (pipeline stages); [player, union, value] per unions row',
+    parameters: [required('coalitions'), required('values'), required('unions')],
+    implementation: OWEN as FunctionSpec['implementation'],
+  },
+  LEAVEONEOUT: {
+    name: 'LEAVEONEOUT',
+    summary: 'leave-one-out values v(N) - v(N without the player); [player, value] per player',
+    parameters: [required('coalitions'), required('values'), optional('players')],
+    implementation: LEAVEONEOUT as FunctionSpec['implementation'],
+  },
+  COREGAP: {
+    name: 'COREGAP',
+    summary: 'the coalition with the largest excess v(S) - x(S) under a proposed split; [coalition, excess] (<= 0: in the core)',
+    parameters: [required('coalitions'), required('values'), required('allocation'), optional('players')],
+    implementation: COREGAP as FunctionSpec['implementation'],
+  },
   VOTINGPOWER: {
     name: 'VOTINGPOWER',
     summary: 'Shapley-Shubik ("shapley") or normalised Banzhaf ("banzhaf") power of a weighted voting body',
@@ -51,6 +71,12 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.freeze({
     summary: 'per output row, shares of the rightholders (columns) by the Shapley value of the max game',
     parameters: [required('scores'), optional('threshold')],
     implementation: SIMILARITYSPLIT as FunctionSpec['implementation'],
+  },
+  RIGHTSMAP: {
+    name: 'RIGHTSMAP',
+    summary: 'amounts per work passed on to rightholders by ownership shares, rounded to sum exactly; [rightholder, amount]',
+    parameters: [required('amounts'), required('ownership'), optional('decimals')],
+    implementation: RIGHTSMAP as FunctionSpec['implementation'],
   },
   TRANSFERBASE: {
     name: 'TRANSFERBASE',

@@ -1,7 +1,7 @@
 import { banzhafIndex, shapleyShubikIndex } from '../engine/shapley/voting';
 import { isEmptyCell, readKeyword } from './cells';
 import { invalidValue, withEngineErrors } from './errors';
-import { isOmitted, readList, readListNumber, readNumberArgument, readSingleCell, shapeLike } from './ranges';
+import { isOmitted, readList, readListNumber, readNumberArgument, readOptionalNumber, readSingleCell, shapeLike } from './ranges';
 
 type PowerIndex = 'shapley' | 'banzhaf';
 
@@ -12,12 +12,17 @@ const INDEX_NAMES: ReadonlyMap<string, PowerIndex> = new Map([
 ]);
 
 /**
- * PARTAGE.VOTINGPOWER(weights, quota, [index]): the power of each member of a weighted voting
- * body (a coalition wins when its weights reach the quota), as a column aligned with `weights`
- * (a row when the weights are a row). Empty weight cells are not members: their result cell is
- * left empty, so the range may run past the last member.
+ * PARTAGE.VOTINGPOWER(weights, quota, [index], [memberQuota], [blockingMinority]): the power of
+ * each member of a weighted voting body (a coalition wins when its weights reach the quota), as a
+ * column aligned with `weights` (a row when the weights are a row). Empty weight cells are not
+ * members: their result cell is left empty, so the range may run past the last member.
+ *
+ * Double majorities (DESIGN.md §7.1): with `memberQuota` a winning coalition also needs at least
+ * that many members; with `blockingMinority` a coalition wins anyway when fewer than that many
+ * members are left outside it (the EU Council: 15 members, 65 % of the population, blocking
+ * minority 4). Both are counts of members; omitted, the rule is plain weighted voting.
  */
-export function VOTINGPOWER(weights: unknown, quota: unknown, index?: unknown): (string | number)[][] {
+export function VOTINGPOWER(weights: unknown, quota: unknown, index?: unknown, memberQuota?: unknown, blockingMinority?: unknown): (string | number)[][] {
   const list = readList(weights, 'weights');
   const members: number[] = [];
   const memberWeights: number[] = [];
@@ -29,9 +34,10 @@ export function VOTINGPOWER(weights: unknown, quota: unknown, index?: unknown): 
   if (members.length === 0) throw invalidValue('weights', 'no members: every cell is empty');
   const quotaValue = readNumberArgument(quota, 'quota');
   const kind = isOmitted(index) ? 'shapley' : readKeyword(readSingleCell(index, 'index'), 'index', INDEX_NAMES, ['shapley', 'banzhaf']);
+  const rule = { memberQuota: readOptionalNumber(memberQuota, 'memberQuota'), blockingMinority: readOptionalNumber(blockingMinority, 'blockingMinority') };
 
   const power = withEngineErrors(
-    () => (kind === 'shapley' ? shapleyShubikIndex(memberWeights, quotaValue) : banzhafIndex(memberWeights, quotaValue, { normalised: true })),
+    () => (kind === 'shapley' ? shapleyShubikIndex(memberWeights, quotaValue, rule) : banzhafIndex(memberWeights, quotaValue, { normalised: true, ...rule })),
     { weights: (k) => list.place(members[k]) },
   );
   const out = new Array<number | string>(list.cells.length).fill('');

@@ -1,6 +1,6 @@
 /*
  * The task pane's shell: a header with the companion's status, and one tab per task (Companion,
- * Press calculation, Batch runner, Distribution, Functions). A tab is mounted when first opened
+ * Press calculation, Batch runner, Distribution, Compare methods, Multi-stage allocation, Functions). A tab is mounted when first opened
  * and then kept (hidden) so that its work goes on while another tab is shown: a batch job running
  * in the pane reports to the runner even when the user is looking at the press wizard.
  */
@@ -11,9 +11,11 @@ import { PaneRunner } from './batch/paneRunner';
 import { browserStorage, type SettingsStorage } from './companion/companionSettings';
 import { CompanionProvider, useCompanion } from './companion/companionContext';
 import { CompanionScreen, StatusBadge, statusText } from './companion/CompanionScreen';
+import { CompareScreen } from './compare/CompareScreen';
 import { DistributionScreen } from './distribution/DistributionScreen';
 import { excelWorkbook, type WorkbookAccess } from './excel/workbook';
 import { FunctionReference } from './FunctionReference';
+import { MultiStageScreen } from './multistage/MultiStageScreen';
 import { PressWizard } from './press/PressWizard';
 
 const useStyles = makeStyles({
@@ -40,7 +42,7 @@ const useStyles = makeStyles({
   steps: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXXL },
 });
 
-export const TABS = ['companion', 'press', 'batch', 'distribution', 'functions'] as const;
+export const TABS = ['companion', 'press', 'batch', 'distribution', 'compare', 'multistage', 'functions'] as const;
 export type TabName = (typeof TABS)[number];
 
 export const TAB_TITLES: Readonly<Record<TabName, string>> = {
@@ -48,6 +50,8 @@ export const TAB_TITLES: Readonly<Record<TabName, string>> = {
   press: 'Press',
   batch: 'Batch runner',
   distribution: 'Distribution',
+  compare: 'Compare methods',
+  multistage: 'Multi-stage',
   functions: 'Functions',
 };
 
@@ -135,6 +139,8 @@ function Shell({ pane, workbook, storage, initialTab }: { pane: PaneRunner; work
         {panel('press', <PressWizard workbook={workbook} />)}
         {panel('batch', <BatchScreen pane={pane} workbook={workbook} storage={storage} />)}
         {panel('distribution', <DistributionScreen workbook={workbook} />)}
+        {panel('compare', <CompareScreen workbook={workbook} />)}
+        {panel('multistage', <MultiStageScreen workbook={workbook} companion={{ client: companion.client, connected: companion.status === 'connected' && !companion.offline }} />)}
         {panel('functions', <About />)}
       </main>
     </>

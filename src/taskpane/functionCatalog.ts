@@ -106,6 +106,36 @@ export const FUNCTION_CATALOG: readonly FunctionEntry[] = [
     result: 'One row per player: [player, value].',
   },
   {
+    name: 'OWEN',
+    step: 'distribution',
+    summary: 'Owen value with a priori unions, e.g. the stages of an AI pipeline: unions arrive in random order, each union’s members together.',
+    parameters: [
+      coalitionTable[0],
+      coalitionTable[1],
+      required('unions', 'Two columns [player, union]: every player of the table exactly once (a header row is allowed).'),
+    ],
+    result: 'One row per unions row: [player, union, value]; a union’s values sum to its Shapley value in the game among unions.',
+  },
+  {
+    name: 'LEAVEONEOUT',
+    step: 'distribution',
+    summary: 'Leave-one-out values v(N) − v(N∖{i}), the method the report warns against: duplicate catalogues both get 0.',
+    parameters: coalitionTable,
+    result: 'One row per player: [player, value].',
+  },
+  {
+    name: 'COREGAP',
+    step: 'distribution',
+    summary: 'Is a proposed split stable? The coalition whose value most exceeds what the split gives its members.',
+    parameters: [
+      coalitionTable[0],
+      coalitionTable[1],
+      required('allocation', 'The proposed split: one amount per player, in the order SHAPLEY lists them, summing to v(N).'),
+      coalitionTable[2],
+    ],
+    result: 'One row [coalition, excess], the coalition as A,B; an excess ≤ 0 means the split is in the core.',
+  },
+  {
     name: 'SIMILARITYSPLIT',
     step: 'distribution',
     summary: 'Shares each AI output among rightholders by their best similarity to it (Shapley value of the max game).',
@@ -114,6 +144,17 @@ export const FUNCTION_CATALOG: readonly FunctionEntry[] = [
       optional('threshold', 'Recognisability filter: an output whose similarities all stay below it is not shared.'),
     ],
     result: 'A matrix of shares of the same shape; each row sums to 1, or to 0 when nothing reaches the threshold.',
+  },
+  {
+    name: 'RIGHTSMAP',
+    step: 'distribution',
+    summary: 'Passes the amounts attributed to works on to their rightholders by ownership shares, rounded to sum exactly to the total.',
+    parameters: [
+      required('amounts', 'Two columns [work, amount]: what was attributed to each work or catalogue.'),
+      required('ownership', 'Three columns [work, rightholder, share]: the shares of each work sum to 1.'),
+      optional('decimals', 'Decimals of the amounts (default 2); rounding by largest remainder, ties to the earlier rightholder.'),
+    ],
+    result: 'One row per rightholder, in order of first appearance in ownership: [rightholder, amount].',
   },
   {
     name: 'VOTINGPOWER',

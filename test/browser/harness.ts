@@ -2,8 +2,8 @@
  * What the browser tests stand on: the production build of the pane (webpack, once per test
  * process), a small static https server for it on a random loopback port, a development
  * certificate made in a temp folder (never the user's or the system's trust store), and Debian's
- * chromium driven by playwright-core, offline (office.js from Microsoft's CDN is refused, so the
- * pane runs as it does outside Office).
+ * chromium driven by playwright-core, offline (office.js from Microsoft's CDN is answered with an empty
+ * script, so the pane runs as it does outside Office).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -108,7 +108,12 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh profile at the pane's width, offline to everything but loopback. */
 export async function paneContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: PANE_VIEWPORT, ignoreHTTPSErrors: true, locale: 'en-US' });
-  await context.route('https://appsforoffice.microsoft.com/**', (route) => route.abort());
+  // office.js answers with an empty script: the page runs as outside Office (Office and
+  // CustomFunctions undefined) without a failed request, which Chromium would log as a console
+  // error, and the tests fail on any console error.
+  await context.route('https://appsforoffice.microsoft.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: '/* office.js is not loaded in the browser tests */\n' }),
+  );
   return context;
 }
 

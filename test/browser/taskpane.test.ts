@@ -12,16 +12,18 @@
  *
  * Every screen is saved to test-output/screenshots/<name>.png.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestCompanion, stopTestCompanion, type TestCompanion } from '../companion/server/inProcess';
-import { bruteForceShapley } from '../helpers/bruteForce';
+import { bruteForceOwenExact, bruteForceShapley, bruteForceShapleyExact } from '../helpers/bruteForce';
+import { nearestDouble } from '../helpers/rational';
 import { buildPane, launchBrowser, makeCertificate, paneContext, removeDir, screenshot, serveStatic, type Certificate, type StaticServer } from './harness';
 import { tableGame } from '../../src/engine/games/table';
 import { permutationShapley } from '../../src/engine/shapley/sampling';
 import { ENGINE_VERSION } from '../../src/engine/version';
+import { DEFAULT_COMPANION_URL } from '../../src/taskpane/companion/companionApi';
 
 jest.setTimeout(120_000);
 
@@ -36,10 +38,23 @@ let companion: TestCompanion | undefined;
 /** The job interrupted by stopping the companion, resumed once it is back. */
 let interruptedId: string | undefined;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'partage-browser-'));
+/** Uncaught exceptions and console errors of the page: any one fails the test it happened in. */
 const pageErrors: string[] = [];
+/**
+ * Requests that fail on purpose (the pane looking for a companion that is not running, a wrong
+ * address, a wrong code): Chromium logs each as a console error "Failed to load resource". The
+ * test that sets up such a failure declares it here, with the URL and the status, and takes it
+ * back when the failure ends; any other console error fails the test.
+ */
+const provoked = new Map<string, { url: string; status: RegExp }>();
 
-/** office.js is refused, so the functions bundle cannot register its functions: expected outside Office. */
-const EXPECTED_PAGE_ERROR = /CustomFunctions is not defined/;
+function expectFailedRequests(key: string, url: string, status: RegExp): void {
+  provoked.set(key, { url, status });
+}
+
+function isProvoked(text: string, url: string): boolean {
+  return /^Failed to load resource: /.test(text) && [...provoked.values()].some((p) => url.startsWith(p.url) && p.status.test(text));
+}
 
 async function startCompanion(port = 0): Promise<TestCompanion> {
   return startTestCompanion({ http: false, certificate, origins: [server.origin], threads: 2, port }, dataDir);
@@ -53,8 +68,13 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await paneContext(browser);
   page = await context.newPage();
-  page.on('pageerror', (error) => {
-    if (!EXPECTED_PAGE_ERROR.test(error.message)) pageErrors.push(error.message);
+  // Until it is paired, the pane looks for a companion at the default address, where none runs.
+  expectFailedRequests('no companion yet', DEFAULT_COMPANION_URL, /net::ERR_CONNECTION_REFUSED/);
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const url = message.location().url;
+    if (!isProvoked(message.text(), url)) pageErrors.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
   });
   await page.goto(`${server.origin}/taskpane.html`);
 }, 240_000);
@@ -69,7 +89,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  expect(pageErrors).toEqual([]);
+  expect(pageErrors.splice(0)).toEqual([]);
 });
 
 const testId = (id: string) => page.getByTestId(id);
@@ -156,8 +176,8 @@ describe('the task pane in chromium', () => {
     await testId('tabs').waitFor();
     // Fluent v9 radios, checkboxes, inputs and text areas carry data-testid on the native control.
     const tabs = await page.getByRole('tab').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-testid')));
-    expect(tabs).toEqual(['tab-companion', 'tab-press', 'tab-batch', 'tab-distribution', 'tab-functions']);
-    for (const name of ['Companion', 'Press', 'Batch runner', 'Distribution', 'Functions']) {
+    expect(tabs).toEqual(['tab-companion', 'tab-press', 'tab-batch', 'tab-distribution', 'tab-compare', 'tab-multistage', 'tab-functions']);
+    for (const name of ['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Functions']) {
       await expect(page.getByRole('tab', { name, exact: true }).count()).resolves.toBe(1);
     }
     await expect(page.getByRole('tab', { name: 'Functions' }).getAttribute('aria-selected')).resolves.toBe('true');
@@ -168,7 +188,7 @@ describe('the task pane in chromium', () => {
     await openTab('distribution');
     await screenshot(page, 'distribution');
     // Keyboard: arrows move between tabs, as in Excel's own panes.
-    await page.getByRole('tab', { name: 'Distribution' }).focus();
+    await page.getByRole('tab', { name: 'Multi-stage' }).focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('tab', { name: 'Functions' }).getAttribute('aria-selected')).resolves.toBe('true');
@@ -203,6 +223,85 @@ describe('the task pane in chromium', () => {
     await expect(testId('press-insert-reason').textContent()).resolves.toMatch(/Excel/);
   });
 
+  test('outside Office the functions bundle loads cleanly and would register every function', async () => {
+    // The stand-in for CustomFunctions (src/taskpane/customFunctionsShim.ts) records the ids the
+    // loader's appended associate calls gave it: every function of functions.json, so the bundle
+    // ran to its end.
+    const ids = await page.evaluate(() => (globalThis as unknown as { CustomFunctions?: { registeredIds?: string[] } }).CustomFunctions?.registeredIds ?? null);
+    const metadata = JSON.parse(readFileSync(path.join(dist!, 'functions.json'), 'utf8')) as { functions: Array<{ id: string }> };
+    expect([...(ids ?? [])].sort()).toEqual(metadata.functions.map((f) => f.id).sort());
+  });
+
+  test('compare methods: the Box 3 sample, every method with its core check, the unions validated', async () => {
+    await openTab('compare');
+    await testId('compare-screen').waitFor();
+    await screenshot(page, 'compare-methods-empty');
+    await testId('compare-example').click();
+    await testId('compare-preview').waitFor();
+    const values = async (method: string) => (await testId(`compare-value-${method}`).evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))) as number[];
+    // Box 3 of the report: v(A) = 50, v(B) = 40, v(C) = 30, v(AB) = v(AC) = 80, v(BC) = 60, v(N) = 100.
+    const box3 = [0, 50, 40, 80, 30, 80, 60, 100];
+    const shapley = bruteForceShapleyExact(3, (mask) => box3[mask]).map(nearestDouble);
+    expect(await values('shapley')).toEqual(shapley);
+    // The pre-nucleolus by hand (no imputation: 50 + 40 + 30 > 100): 45, 30, 25.
+    (await values('nucleolus')).forEach((x, i) => expect(x).toBeCloseTo([45, 30, 25][i], 9));
+    (await values('proRata')).forEach((x, i) => expect(x).toBeCloseTo(([50, 40, 30][i] * 100) / 120, 12));
+    await expect(testId('compare-nucleolus-kind').textContent()).resolves.toMatch(/^The stand-alone values sum to 120, more than v\(N\) = 100: .*pre-nucleolus/);
+    // The core is empty: every verdict names a group that would do better alone.
+    const verdicts = await testId('compare-verdicts').locator('li').allTextContents();
+    expect(verdicts).toHaveLength(5);
+    for (const verdict of verdicts) expect(verdict).toMatch(/would gain \d+(\.\d+)? alone$/);
+    await expect(testId('compare-insert-reason').textContent()).resolves.toBe('Open this pane in Excel to insert the calculation');
+    await screenshot(page, 'compare-methods-box3');
+
+    await testId('compare-unions').fill('Images: A, B\nOthers: D');
+    await expect(page.locator('.fui-Field', { has: testId('compare-unions') }).locator('.fui-Field__validationMessage').textContent()).resolves.toBe(
+      'Unions, line 2: "D" is not a player of the coalition table (A, B, C)',
+    );
+    await screenshot(page, 'compare-methods-unions-error');
+    await testId('compare-unions').fill('Images: A, B\nAbstract: C');
+    await testId('compare-value-owen').first().waitFor();
+    const owen = bruteForceOwenExact(3, [0, 0, 1], (mask) => box3[mask]).map(nearestDouble);
+    (await values('owen')).forEach((x, i) => expect(x).toBeCloseTo(owen[i], 12));
+    await testId('compare-preview').scrollIntoViewIfNeeded();
+    await screenshot(page, 'compare-methods-owen');
+  });
+
+  test('multi-stage allocation: the pipeline example, Owen by contributor and stage, rightholders, validation', async () => {
+    await openTab('multistage');
+    await testId('multi-screen').waitFor();
+    await screenshot(page, 'multi-stage-empty');
+    await testId('multi-example').click();
+    await testId('multi-preview').waitFor();
+    // The example's utility, restated: nothing without the model (contributor 2); 30 for one
+    // archive (0, 1), 40 for both; fine-tuning (3) 15 with some archive; retrieval (4) 20;
+    // prompts (5) 10; 10 for the model itself. Stages: {0, 1}, {2}, {3}, {4}, {5}.
+    const utility = (mask: number): number => {
+      const has = (i: number) => ((mask >> i) & 1) === 1;
+      if (!has(2)) return 0;
+      const archives = Number(has(0)) + Number(has(1));
+      return 10 + [0, 30, 40][archives] + (has(3) && archives > 0 ? 15 : 0) + (has(4) ? 20 : 0) + (has(5) ? 10 : 0);
+    };
+    const owen = bruteForceOwenExact(6, [0, 0, 1, 2, 3, 4], utility).map(nearestDouble);
+    const shown = (await testId('multi-owen-value').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))) as number[];
+    shown.forEach((x, i) => expect(x).toBeCloseTo(owen[i], 9));
+    const stageTotals = await testId('multi-stage-total').evaluateAll((rows) => rows.map((r) => Number(r.lastElementChild?.getAttribute('data-value'))));
+    expect(stageTotals[0]).toBeCloseTo(owen[0] + owen[1], 9);
+    expect(stageTotals.reduce((a, b) => a + b, 0)).toBeCloseTo(utility(63), 9);
+    await expect(testId('multi-rightholder').count()).resolves.toBe(7);
+    await screenshot(page, 'multi-stage-example');
+
+    await testId('multi-ownership').fill('Press archive\tLe Monde\t0.6\nPress archive\tRingier\t0.3');
+    await expect(page.locator('.fui-Field', { has: testId('multi-ownership') }).locator('.fui-Field__validationMessage').textContent()).resolves.toBe(
+      'Ownership, lines 1, 2: the shares of "Press archive" sum to 0.9, not 1',
+    );
+    await screenshot(page, 'multi-stage-ownership-error');
+    await testId('multi-mode-file').check();
+    await expect(testId('multi-run-reason').textContent()).resolves.toBe('Connect the companion (Companion tab) to value a file of coalition values.');
+    await screenshot(page, 'multi-stage-file');
+    await testId('multi-mode-grid').check();
+  });
+
   test('before any companion runs, the Companion tab says so and gives the command', async () => {
     await openTab('companion');
     const missing = testId('companion-missing');
@@ -219,6 +318,7 @@ describe('the task pane in chromium', () => {
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
 
     // The pane's own server is not a companion: the diagnosis says so.
+    expectFailedRequests('wrong address', server.origin, /the server responded with a status of 404/);
     await testId('pair-url').fill(server.origin);
     await testId('pair-code').fill(code);
     await testId('pair-submit').click();
@@ -226,6 +326,7 @@ describe('the task pane in chromium', () => {
     await expect(fieldError('pair-code').count()).resolves.toBe(0);
     await screenshot(page, 'pairing-wrong-address');
 
+    expectFailedRequests('wrong code', companion.url, /the server responded with a status of 4\d\d/);
     await testId('pair-url').fill(companion.url);
     const wrong = `${code[0] === 'A' ? 'B' : 'A'}${code.slice(1)}`;
     await testId('pair-code').fill(wrong.toLowerCase());
@@ -237,6 +338,7 @@ describe('the task pane in chromium', () => {
     await testId('pair-code').fill(code);
     await testId('pair-submit').click();
     await testId('companion-status').waitFor();
+    for (const key of ['no companion yet', 'wrong address', 'wrong code']) provoked.delete(key);
     await expect(testId('companion-version').textContent()).resolves.toBe(`0.1.0 (engine ${ENGINE_VERSION})`);
     await expect(testId('companion-backend').textContent()).resolves.toMatch(/^CPU: .+, 2 threads/);
     await expect(testId('companion-queue').textContent()).resolves.toBe('0 running, 0 waiting');
@@ -292,6 +394,7 @@ describe('the task pane in chromium', () => {
   });
 
   test('a job the companion refuses shows its message with the field it names', async () => {
+    expectFailedRequests('refused job', `${companion!.url}/v1/jobs`, /the server responded with a status of 400/);
     await testId('permutations').fill('200000000000');
     await testId('run-job').click();
     await expect(testId('run-error').textContent()).resolves.toMatch(/^options\.maxPermutations: 200000000000 permutations × 8 players is 1\.60e\+12 marginal contributions; at most 1e\+12 per job/);
@@ -342,6 +445,9 @@ describe('the task pane in chromium', () => {
     const job = await runJob();
     await waitForState(job, 'running');
     interruptedId = (await job.getAttribute('data-job-id'))!;
+    provoked.delete('refused job');
+    // From here until it is back, every request to the companion fails.
+    expectFailedRequests('companion stopped', companion!.url, /net::ERR_/);
     await stopTestCompanion(companion, false);
     await waitForState(job, 'interrupted', 15_000);
     await openTab('companion');
@@ -438,6 +544,7 @@ describe('the task pane in chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=header-companion]')?.textContent === 'Connected', undefined, { timeout: 15_000 });
     await openTab('companion');
     await testId('companion-status').waitFor();
+    provoked.delete('companion stopped');
 
     // The interrupted job resumes from its checkpoint and ends.
     await openTab('batch');

@@ -110,3 +110,63 @@ describe('VOTINGPOWER errors', () => {
     );
   });
 });
+
+// A board of four voting by revenue and by head (DESIGN.md §7.1): 60 of 100 AND at least 3
+// members. Winning: ABC, ABD, ACD, ABCD (BCD has 50). By hand over the 24 orders: A is pivotal
+// in the 6 orders ending with A and, as third member, in 2 orders of each winning triple (12);
+// B, C, D in 4 each. Swings: A 4 (BC, BD, CD, BCD), B, C, D 2 each.
+const BOARD = [[50], [30], [15], [5]];
+
+describe('VOTINGPOWER double majorities', () => {
+  test('memberQuota: Shapley–Shubik 1/2, 1/6 ×3; Banzhaf 0.4, 0.2 ×3 (hand counts, confirmed by brute force)', () => {
+    const wins = (mask: number) => {
+      const members = [0, 1, 2, 3].filter((i) => mask & (1 << i));
+      return members.length >= 3 && members.reduce((s, i) => s + BOARD[i][0], 0) >= 60 ? 1 : 0;
+    };
+    expectClose(shapleyByPermutations(4, wins), [1 / 2, 1 / 6, 1 / 6, 1 / 6]);
+    expectClose(column(VOTINGPOWER(BOARD, 60, null, 3)), [1 / 2, 1 / 6, 1 / 6, 1 / 6]);
+    const raw = banzhafByCoalitions(4, wins);
+    expectClose(raw.map((x) => x / raw.reduce((s, y) => s + y, 0)), [0.4, 0.2, 0.2, 0.2]);
+    expectClose(column(VOTINGPOWER(BOARD, 60, 'banzhaf', 3)), [0.4, 0.2, 0.2, 0.2]);
+    // Without the member quota A and B alone (80) or A and C (65) win: A is a veto player.
+    expectClose(column(VOTINGPOWER(BOARD, 60, 'shapley', '')), column(VOTINGPOWER(BOARD, 60)));
+  });
+
+  test('blockingMinority: fewer than 2 left out wins, so any three members win: 1/4 each', () => {
+    expectClose(column(VOTINGPOWER(BOARD, 60, '', 3, 2)), [0.25, 0.25, 0.25, 0.25]);
+    expectClose(column(VOTINGPOWER(BOARD, 60, 'banzhaf', 3, 2)), [0.25, 0.25, 0.25, 0.25]);
+  });
+
+  test('defaults (0 and 1, or omitted) give plain weighted voting bit for bit', () => {
+    const plain = column(VOTINGPOWER(EEC, 12));
+    expect(column(VOTINGPOWER(EEC, 12, null, 0, 1))).toEqual(plain);
+    expect(column(VOTINGPOWER(EEC, 12, null, 1))).toEqual(plain);
+    expect(column(VOTINGPOWER(EEC, 12, 'banzhaf', [['']], [['']]))).toEqual(column(VOTINGPOWER(EEC, 12, 'banzhaf')));
+  });
+
+  test('members are the non-empty weight cells: memberQuota may equal their number', () => {
+    const weights = [[50], [''], [30], [15], [5], ['']];
+    expectClose(column(VOTINGPOWER(weights, 60, null, 4)), [0.25, '', 0.25, 0.25, 0.25, '']);
+  });
+});
+
+describe('VOTINGPOWER double-majority errors', () => {
+  test('memberQuota larger than the number of members', () => {
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, 5), '#VALUE!', 'memberQuota', 'more than the 4 members');
+    expectFunctionError(() => VOTINGPOWER([[50], [''], [30]], 60, null, 3), '#VALUE!', 'memberQuota', 'more than the 2 members');
+  });
+
+  test('memberQuota not a whole number of members, negative or not a number', () => {
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, 0.55), '#VALUE!', 'memberQuota', 'whole number of members', 'ROUNDUP');
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, -1), '#VALUE!', 'memberQuota', 'at least 0');
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, 'three'), '#VALUE!', 'memberQuota', '"three"');
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, [[2, 3]]), '#VALUE!', 'memberQuota', 'single value');
+  });
+
+  test('blockingMinority below 1, above the members, not whole or not a number', () => {
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, 3, 0), '#VALUE!', 'blockingMinority', 'at least 1');
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, 3, 5), '#VALUE!', 'blockingMinority', 'more than the 4 members');
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, 3, 1.5), '#VALUE!', 'blockingMinority', 'whole number');
+    expectFunctionError(() => VOTINGPOWER(BOARD, 60, null, 3, 'four'), '#VALUE!', 'blockingMinority', '"four"');
+  });
+});

@@ -19,6 +19,11 @@ import { similarityOutputsPerUnit, type SimilarityContext, type SimilarityUnit }
 
 export interface GpuJob<State = unknown> {
   /**
+   * Why this input must run on the CPU threads although the job type has kernels (a method no
+   * kernel implements), checked before setup; undefined when the GPU may take it.
+   */
+  cpuOnly?(context: unknown): string | undefined;
+  /**
    * Prepares the GPU for a job (uploads its data); undefined when this input has no kernel (a
    * game without one), and the job then runs on the CPU threads.
    */
@@ -57,8 +62,14 @@ const exactGpu: GpuJob<{ gpu: GpuContext; context: ExactContext }> = {
 const MAX_SAMPLING_BATCH = 2 ** 16;
 
 const sampleGpu: GpuJob<GpuBlockSampler> = {
+  cpuOnly(context) {
+    // The kernels draw plain permutations only (counter word 3 = 0); Owen sampling's consistent
+    // orders (engine/shapley/owenSampling.ts) have no kernel yet.
+    return (context as SampleContext).plan.unions ? 'Owen sampling (unions) has no GPU kernel' : undefined;
+  },
   setup(gpu, context) {
     const { game, plan } = context as SampleContext;
+    if (plan.unions) return undefined;
     const gpuGame = gpuSamplingGameOfSpec(game);
     return gpuGame && GpuBlockSampler.create(gpu, gpuGame, plan);
   },

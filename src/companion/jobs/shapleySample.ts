@@ -1,7 +1,9 @@
 /**
  * shapley.sample: permutation-sampled Shapley values of a game of the catalogue (gameSpec.ts),
  * giving exactly the numbers of the engine's permutationShapley with the same seed and options,
- * whatever the number of threads, the order in which they finish, and any interruption.
+ * whatever the number of threads, the order in which they finish, and any interruption. With
+ * `input.unions` (one union label per player), the sampled Owen value: the engine's Owen sampling
+ * (engine/shapley/owenSampling.ts) through the same blocks; there is no GPU kernel for it.
  *
  * Why that holds: a unit is one block of the engine's sampling plan (SAMPLING_BLOCK_SIZE samples,
  * the last one partial when the budget is not a multiple), whose statistics depend only on the
@@ -22,18 +24,20 @@ import {
   type SamplingAccumulator,
   type SamplingPlan,
 } from '../../engine/shapley/samplingAccumulator';
-import { samplingRun, stoppingCheck, type StoppingRule } from '../../engine/shapley/sampling';
+import { samplingMethod, samplingRun, stoppingCheck, type StoppingRule } from '../../engine/shapley/sampling';
 import type { Game } from '../../engine/games/game';
 import { MAX_MARGINAL_CONTRIBUTIONS } from '../limits';
 import { engineInput, inputError } from './errors';
 import { buildGame, playersOf, resolveGame, validateGame, type GameRequest, type GameSpec } from './gameSpec';
-import { isAbsent, optionalNames, optionsRecord, randomSeed, requireRecord } from './shared';
+import { describe, isAbsent, optionalNames, optionsRecord, randomSeed, requireRecord } from './shared';
 import type { Execution, JobDefinition, JobEnvironment, StoredCheckpoint, WorkerJob, WorkUnit } from './types';
 
 export interface SampleJob {
   readonly game: GameRequest;
   readonly n: number;
   readonly players?: string[];
+  /** The union labels as the request gave them (Owen sampling); plan.unions numbers them. */
+  readonly unions?: Array<string | number>;
   readonly plan: SamplingPlan;
   readonly rule: StoppingRule;
 }
@@ -61,7 +65,15 @@ const OPTION_NAMES = ['seed', 'maxPermutations', 'targetStandardError', 'minPerm
 /** Engine option names → request paths. */
 const OPTION_FIELDS: Readonly<Record<string, string>> = Object.fromEntries(OPTION_NAMES.map((name) => [name, `options.${name}`]));
 
-function validateOptions(x: unknown, n: number): { stored: Record<string, unknown>; plan: SamplingPlan; rule: StoppingRule } {
+/** The union label of each of the n players, or undefined for plain Shapley sampling. */
+function validateUnions(x: unknown, n: number): Array<string | number> | undefined {
+  if (isAbsent(x)) return undefined;
+  if (!Array.isArray(x)) throw inputError('input.unions', `must list the union of each of the ${n} players (a text or a whole number each), got ${describe(x)}`);
+  if (x.length !== n) throw inputError('input.unions', `must list ${n} unions (one per player), got ${x.length}`);
+  return x as Array<string | number>;
+}
+
+function validateOptions(x: unknown, n: number, unions: Array<string | number> | undefined): { stored: Record<string, unknown>; plan: SamplingPlan; rule: StoppingRule } {
   const options = optionsRecord(x);
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.includes(key)) throw inputError(`options.${key}`, `is not an option of shapley.sample (${OPTION_NAMES.join(', ')})`);
@@ -74,7 +86,7 @@ function validateOptions(x: unknown, n: number): { stored: Record<string, unknow
   // The stored options hold the seed drawn for the run, so that a resume repeats the same run.
   const stored: Record<string, unknown> = { seed };
   for (const name of OPTION_NAMES.slice(1)) if (!isAbsent(options[name])) stored[name] = options[name];
-  const { plan, rule } = engineInput('options', () => samplingRun(stored as never), OPTION_FIELDS);
+  const { plan, rule } = engineInput('options', () => samplingRun({ ...(stored as { seed: number }), unions }), { ...OPTION_FIELDS, unions: 'input.unions' });
   const contributions = rule.maxSamples * permutationsPerSample(plan.antithetic) * n;
   if (contributions > MAX_MARGINAL_CONTRIBUTIONS) {
     const field = isAbsent(options.maxPermutations) ? 'options.targetStandardError' : 'options.maxPermutations';
@@ -88,12 +100,15 @@ export const shapleySample: JobDefinition<SampleJob> = {
 
   validate(input, options, env) {
     const body = requireRecord('input', input);
-    for (const key of Object.keys(body)) if (key !== 'game' && key !== 'players') throw inputError(`input.${key}`, 'is not a field of a shapley.sample input (game, players)');
+    for (const key of Object.keys(body)) {
+      if (key !== 'game' && key !== 'players' && key !== 'unions') throw inputError(`input.${key}`, 'is not a field of a shapley.sample input (game, players, unions)');
+    }
     const game = validateGame(body.game, env);
     const n = playersOf(game);
     const players = optionalNames('input.players', body.players, n);
-    const { stored, plan, rule } = validateOptions(options, n);
-    return { value: { game, n, players, plan, rule }, options: stored };
+    const unions = validateUnions(body.unions, n);
+    const { stored, plan, rule } = validateOptions(options, n, unions);
+    return { value: { game, n, players, ...(unions ? { unions } : {}), plan, rule }, options: stored };
   },
 
   start(job, env, checkpoint) {
@@ -138,6 +153,7 @@ class SampleExecution implements Execution {
       const acc = accumulatorFromJSON(checkpoint.state);
       const { plan, n } = this.job;
       if (acc.seed !== plan.seed || acc.blockSize !== plan.blockSize || acc.antithetic !== plan.antithetic || acc.n !== n) return undefined;
+      if (JSON.stringify(acc.unions ?? null) !== JSON.stringify(plan.unions ?? null)) return undefined;
       // This run's blocks are full but for the last, which ends at maxSamples.
       if (acc.samples !== Math.min(acc.blocks * acc.blockSize, this.job.rule.maxSamples)) return undefined;
       return acc;
@@ -203,9 +219,10 @@ class SampleExecution implements Execution {
   result(): Record<string, unknown> {
     const e = estimate(this.acc);
     return {
-      method: this.job.plan.antithetic ? 'antithetic-permutation' : 'permutation',
+      method: samplingMethod(this.job.plan),
       game: this.job.game.type,
       seed: this.job.plan.seed,
+      ...(this.job.unions ? { unions: this.job.unions } : {}),
       samples: e.samples,
       permutations: e.permutations,
       marginalContributions: e.marginalContributions,

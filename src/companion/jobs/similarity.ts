@@ -8,16 +8,24 @@
  * Request: input = { outputs, items: a dataset id (M × d, N × d numeric matrices) or inline rows
  * (number[][]); holders: N labels (inline list or labels dataset); weights?: M numbers ≥ 0
  * (inline or vector dataset; default 1); users?: M user ids (inline or labels dataset; default
- * every output its own user) }, options = { threshold? (default 0), mode?: 'market' (default) |
- * 'user' | 'both' (which totals the result reports), topHolders? (default 3, at most
- * MAX_TOP_HOLDERS) }.
+ * every output its own user); modelScores?: the model as a player (seed 004, DESIGN.md §7.3),
+ * each output's cosine similarity to what the model makes without any rightholder's contribution:
+ * one number for every output, M numbers inline, or a vector dataset (a .npy vector or a CSV
+ * column, for large M); each in [−1, 1], a negative one counting as 0 as a holder's best
+ * similarity does }, options = { threshold? (default 0), mode?: 'market' (default) | 'user' |
+ * 'both' (which totals the result reports), topHolders? (default 3, at most MAX_TOP_HOLDERS) }.
  *
  * Result: { method: 'similarity-max-shapley', holders (names, first-appearance order), totals and
  * shares: { market?: number[], user?: number[] } (the mode's keys, per holder), outputs: { M,
  * attributed, belowThreshold }, top: for the first MAX_INLINE_OUTPUT_TOPS outputs { output,
  * holders, shares, scores } (best share first, ties by holder order; scores are the holders' best
  * cosine similarities), topLeftOut (outputs beyond those), threshold, mode, topHolders, items,
- * dimensions }.
+ * dimensions }. With modelScores the model is one more player of every output's max game, not
+ * filtered by the threshold, and an output no holder reaches goes to it whole; the result then
+ * also has model = { totals, shares (the mode's keys, like the holders'; holders' shares and the
+ * model's sum to 1), outputs (those that went to the model whole: outputs.belowThreshold),
+ * modelScores: 'one for all' | 'per output' } and each top entry a `model` share; the model is
+ * never listed among the holders.
  *
  * Units are runs of consecutive outputs (in the engine's user-grouped order) sized to ~0.2 s on
  * one thread; the size depends on N, d and the holder count only, so the numbers are the same
@@ -76,6 +84,8 @@ export interface SimilarityJob {
   readonly holders: LabelSource;
   readonly weights?: VectorSource;
   readonly users?: LabelSource;
+  /** One score for every output, or one per output (inline or a vector dataset). */
+  readonly modelScores?: { readonly all: number } | VectorSource;
   readonly threshold: number;
   readonly mode: SimilarityMode;
   readonly topHolders: number;
@@ -102,6 +112,8 @@ interface SimilarityCheckpointState {
   threshold: number;
   topHolders: number;
   outputsPerUnit: number;
+  /** Present (true) only for jobs with model scores, so that older checkpoints still match. */
+  model?: true;
   merged: number;
   totals: SimilarityTotalsState;
 }
@@ -201,6 +213,39 @@ function weight(field: string, v: unknown, index: number): number {
   return v;
 }
 
+/** A model score: a cosine similarity in [−1, 1]; a negative one counts as 0, like a holder's. */
+function modelScore(field: string, v: unknown, index?: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < -1 || v > 1) {
+    throw inputError(field, `must be a cosine similarity from −1 to 1 (the output against the model alone), got ${describe(v)}`, index);
+  }
+  return Math.max(0, v);
+}
+
+function modelScoreSource(field: string, x: unknown, count: number, env: JobEnvironment): { all: number } | VectorSource {
+  if (typeof x === 'number') return { all: modelScore(field, x) };
+  if (typeof x === 'string') {
+    const record = datasetRecord(env.catalogue, field, x);
+    numericRecord(field, record, 'a vector');
+    if (elementCount(record) !== count) throw inputError(field, `dataset "${record.id}" holds ${elementCount(record)} values; ${count} model scores are needed (one per output)`);
+    return { dataset: record.id };
+  }
+  if (!Array.isArray(x)) throw inputError(field, `must be a number (one score for every output), a list of ${count} scores (one per output) or a dataset id, got ${describe(x)}`);
+  if (x.length !== count) throw inputError(field, `must hold ${count} scores (one per output), got ${x.length}`);
+  const values = new Float64Array(count);
+  for (let o = 0; o < count; o++) values[o] = modelScore(field, x[o], o);
+  return { values };
+}
+
+function readModelScores(field: string, source: { all: number } | VectorSource, count: number, env: JobEnvironment): Float64Array | number {
+  if ('all' in source) return source.all;
+  if ('values' in source) return source.values;
+  const values = env.datasets.readVector(source.dataset, field);
+  if (values.length !== count) throw inputError(field, `holds ${values.length} model scores; ${count} are needed (one per output)`);
+  const out = new Float64Array(count);
+  for (let o = 0; o < count; o++) out[o] = modelScore(field, values[o], o);
+  return out;
+}
+
 function bytesPerValue(env: JobEnvironment, source: MatrixSource): number {
   if ('data' in source) return 0; // already in memory, as the request
   return env.catalogue.getDataset(source.dataset)?.dtype === 'float32' ? 4 : 8;
@@ -251,6 +296,7 @@ export const attributionSimilarity: JobDefinition<SimilarityJob> = {
     const holders = labelSource('input.holders', body.holders, n, 'one holder per item', env);
     const weights = isAbsent(body.weights) ? undefined : weightSource('input.weights', body.weights, m, env);
     const users = isAbsent(body.users) ? undefined : labelSource('input.users', body.users, m, 'one user id per output', env);
+    const modelScores = isAbsent(body.modelScores) ? undefined : modelScoreSource('input.modelScores', body.modelScores, m, env);
 
     const threshold = isAbsent(opts.threshold) ? 0 : opts.threshold;
     if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw inputError('options.threshold', `must be a finite number (a cosine similarity, usually from 0 to 1), got ${describe(threshold)}`);
@@ -263,7 +309,7 @@ export const attributionSimilarity: JobDefinition<SimilarityJob> = {
     checkMemory('input.items', similarityMemoryBytes(m, n, d, holderBound, sourceBytes, env.threads), env, `a similarity attribution of ${m} outputs × ${n} items × ${d} dimensions`);
 
     return {
-      value: { outputs, items, holders, weights, users, threshold, mode: mode as SimilarityMode, topHolders, holderBound },
+      value: { outputs, items, holders, weights, users, modelScores, threshold, mode: mode as SimilarityMode, topHolders, holderBound },
       options: { threshold, mode, topHolders },
     };
   },
@@ -304,32 +350,38 @@ function readWeights(field: string, source: VectorSource, count: number, env: Jo
   return values;
 }
 
-/** Top lists as one float64 part: [L, outputs(L), counts(L), holders, shares, scores]. */
+/**
+ * Top lists as one float64 part: [L, outputs(L), counts(L), holders, shares, scores], then, for
+ * jobs with a model, the model's share of each listed output (L more).
+ */
 function encodeTops(tops: TopLists): Float64Array {
   const l = tops.outputs.length;
   const e = tops.holders.length;
-  const out = new Float64Array(1 + 2 * l + 3 * e);
+  const out = new Float64Array(1 + 2 * l + 3 * e + (tops.model ? l : 0));
   out[0] = l;
   out.set(tops.outputs, 1);
   out.set(tops.counts, 1 + l);
   out.set(tops.holders, 1 + 2 * l);
   out.set(tops.shares, 1 + 2 * l + e);
   out.set(tops.scores, 1 + 2 * l + 2 * e);
+  if (tops.model) out.set(tops.model, 1 + 2 * l + 3 * e);
   return out;
 }
 
-function decodeTops(values: Float64Array): TopLists | undefined {
+function decodeTops(values: Float64Array, model: boolean): TopLists | undefined {
   const l = values[0];
-  if (!Number.isInteger(l) || l < 0 || 1 + 2 * l > values.length) return undefined;
-  const e = (values.length - 1 - 2 * l) / 3;
+  const perOutput = model ? 3 : 2;
+  if (!Number.isInteger(l) || l < 0 || 1 + perOutput * l > values.length) return undefined;
+  const e = (values.length - 1 - perOutput * l) / 3;
   if (!Number.isInteger(e)) return undefined;
-  return {
+  const tops: TopLists = {
     outputs: Int32Array.from(values.subarray(1, 1 + l)),
     counts: Int32Array.from(values.subarray(1 + l, 1 + 2 * l)),
     holders: Int32Array.from(values.subarray(1 + 2 * l, 1 + 2 * l + e)),
     shares: values.slice(1 + 2 * l + e, 1 + 2 * l + 2 * e),
-    scores: values.slice(1 + 2 * l + 2 * e),
+    scores: values.slice(1 + 2 * l + 2 * e, 1 + 2 * l + 3 * e),
   };
+  return model ? { ...tops, model: values.slice(1 + 2 * l + 3 * e) } : tops;
 }
 
 /** Realm-independent: a structured clone may come from another realm's constructors (tests' vm). */
@@ -362,12 +414,14 @@ class SimilarityExecution implements Execution {
     const holders = indexLabels(readLabels('input.holders', job.holders, items.rows, env));
     const users = job.users ? indexLabels(readLabels('input.users', job.users, outputs.rows, env)) : undefined;
     const weights = job.weights ? readWeights('input.weights', job.weights, outputs.rows, env) : undefined;
+    const modelScores = job.modelScores ? readModelScores('input.modelScores', job.modelScores, outputs.rows, env) : undefined;
     const fields = {
       outputs: 'input.outputs',
       items: 'input.items',
       holders: 'input.holders',
       weights: 'input.weights',
       users: 'input.users',
+      modelScores: 'input.modelScores',
       threshold: 'options.threshold',
       topHolders: 'options.topHolders',
     };
@@ -389,6 +443,7 @@ class SimilarityExecution implements Execution {
             threshold: job.threshold,
             topHolders: job.topHolders,
             topOutputs: MAX_INLINE_OUTPUT_TOPS,
+            modelScores,
           },
           sharedArrays,
         ),
@@ -399,7 +454,7 @@ class SimilarityExecution implements Execution {
     this.perUnit = similarityOutputsPerUnit(this.problem.itemCount, this.problem.d, this.problem.holderCount);
     this.unitCount = Math.ceil(this.problem.outputCount / this.perUnit);
     this.maxWaiting = maxWaitingUnits(env.threads);
-    this.totals = new SimilarityTotals(this.problem.holderCount, Math.min(this.problem.outputCount, MAX_INLINE_OUTPUT_TOPS));
+    this.totals = new SimilarityTotals(this.problem.holderCount, Math.min(this.problem.outputCount, MAX_INLINE_OUTPUT_TOPS), this.problem.modelScores !== undefined);
     this.restore(checkpoint);
   }
 
@@ -414,6 +469,7 @@ class SimilarityExecution implements Execution {
       threshold: p.threshold,
       topHolders: p.topHolders,
       outputsPerUnit: this.perUnit,
+      ...(p.modelScores ? { model: true as const } : {}),
     };
   }
 
@@ -423,17 +479,18 @@ class SimilarityExecution implements Execution {
     const key = this.stateKey();
     // A checkpoint of another problem or unit size (another version) is ignored, not misread.
     for (const [name, value] of Object.entries(key)) if ((state as unknown as Record<string, unknown>)[name] !== value) return;
+    if (state.model !== key.model) return;
     const merged = state.merged;
     const vectors = checkpoint!.parts.get(0);
     if (!Number.isInteger(merged) || merged < 0 || merged > this.unitCount || !vectors || !isRecord(state.totals)) return;
     if (state.totals.position !== Math.min(this.problem.outputCount, merged * this.perUnit)) return;
     const values = bytesToFloat64(vectors);
-    if (values.length !== 3 * this.problem.holderCount) return;
+    if (values.length !== 3 * this.totals.slots) return;
     const topParts: TopLists[] = [];
     for (let k = 0; k < merged; k++) {
       const part = checkpoint!.parts.get(1 + k);
       if (!part) continue; // a unit without listed outputs writes no part
-      const tops = decodeTops(bytesToFloat64(part));
+      const tops = decodeTops(bytesToFloat64(part), this.totals.model);
       if (!tops) return;
       topParts.push(tops);
     }
@@ -461,7 +518,7 @@ class SimilarityExecution implements Execution {
   accept(unit: WorkUnit, output: unknown): void {
     const { from, to } = this.unitRange(unit.index);
     const block = output as SimilarityBlock;
-    const h = this.problem.holderCount;
+    const h = this.totals.slots;
     if (!isRecord(block) || block.from !== from || block.to !== to || !isFloat64Array(block.market) || block.market.length !== h) {
       throw new Error(`unit ${unit.index} returned a malformed result`);
     }
@@ -502,17 +559,39 @@ class SimilarityExecution implements Execution {
     const modes: Array<'market' | 'user'> = this.job.mode === 'both' ? ['market', 'user'] : [this.job.mode];
     const totals: Record<string, number[]> = {};
     const shares: Record<string, number[]> = {};
+    const model = attribution.model;
+    const modelTotals: Record<string, number> = {};
+    const modelShares: Record<string, number> = {};
     for (const mode of modes) {
       totals[mode] = Array.from(attribution[mode]);
-      shares[mode] = Array.from(sharesOfTotals(attribution[mode]));
+      if (model) {
+        // Shares of holders and model together: they sum to 1.
+        const all = sharesOfTotals(attribution[mode], model[mode]);
+        shares[mode] = Array.from(all.subarray(0, names.length));
+        modelTotals[mode] = model[mode];
+        modelShares[mode] = all[names.length];
+      } else shares[mode] = Array.from(sharesOfTotals(attribution[mode]));
     }
     // Parallel lists rather than an object per holder: half the JSON for 10^4 outputs.
-    const top = attribution.tops.map((t, output) => ({
-      output,
-      holders: Array.from(t.holders, (h) => names[h]),
-      shares: Array.from(t.shares),
-      scores: Array.from(t.scores),
-    }));
+    const top = attribution.tops.map((t, output) => {
+      const entry = {
+        output,
+        holders: Array.from(t.holders, (h) => names[h]),
+        shares: Array.from(t.shares),
+        scores: Array.from(t.scores),
+      };
+      return model ? { ...entry, model: t.model ?? 0 } : entry;
+    });
+    const modelPart = model
+      ? {
+          model: {
+            totals: modelTotals,
+            shares: modelShares,
+            outputs: attribution.belowThreshold,
+            modelScores: this.job.modelScores && 'all' in this.job.modelScores ? 'one for all' : 'per output',
+          },
+        }
+      : {};
     return {
       method: 'similarity-max-shapley',
       holders: names,
@@ -526,6 +605,7 @@ class SimilarityExecution implements Execution {
       topHolders: this.problem.topHolders,
       items: this.problem.itemCount,
       dimensions: this.problem.d,
+      ...modelPart,
     };
   }
 }

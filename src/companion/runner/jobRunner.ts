@@ -299,6 +299,11 @@ export class JobRunner {
 
   /** The job's GPU state, or undefined (and a note why) when its input has no kernel. */
   private gpuRun(gpuJob: GpuJob<any>, context: GpuContext, execution: Execution, notes: string[]): GpuRun | undefined {
+    const cpuOnly = gpuJob.cpuOnly?.(execution.context);
+    if (cpuOnly !== undefined) {
+      notes.push(`${cpuOnly}; the job ran on the CPU threads`);
+      return undefined;
+    }
     let state: unknown;
     try {
       state = gpuJob.setup(context, execution.context);

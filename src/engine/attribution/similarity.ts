@@ -22,6 +22,14 @@
  *    whose outputs is attributed (or whose attributed outputs all weigh 0) gives nothing: there
  *    is no one to give that user's weight to. Under either rule, shares_h = total_h / Σ total.
  *
+ * 5. The model as a player (seed 004, optional `modelScores`: each output's similarity to what
+ *    the model makes without any rightholder): the model is one more player of each output's max
+ *    game, never filtered by the threshold (similaritySplit.ts), and an output where no holder is
+ *    recognisable goes to the model whole. Inside the engine the model is one more slot after the
+ *    holders (index holderCount) of every per-holder vector, so it is totalled market- and
+ *    user-centric exactly as a holder is; results report it apart (SimilarityAttribution.model).
+ *    Without model scores nothing changes, number for number.
+ *
  * Work is done in blocks of consecutive outputs (attributeBlock: the dot products, ~all of the
  * cost) whose results are merged in block order (SimilarityTotals), so that the totals are the
  * same floating-point numbers however the blocks were spread over threads, as long as the block
@@ -31,7 +39,7 @@
  */
 import { EngineInputError } from '../errors';
 import { bestHolderScores, GROUP_OUTPUTS } from './bestHolderScores';
-import { recognisable, splitCountedScores } from './similaritySplit';
+import { checkModelScore, recognisable, splitCountedScores, withModel } from './similaritySplit';
 import { unitRowsInto } from './unitRows';
 
 /** A prepared attribution: plain typed arrays and numbers only, so it can be sent to threads. */
@@ -57,6 +65,13 @@ export interface SimilarityProblem {
   readonly topHolders: number;
   /** Outputs with an index below this get a top list. */
   readonly topOutputs: number;
+  /** M model scores ≥ 0, by output: the model as a player. Absent: no model. */
+  readonly modelScores?: Float64Array;
+}
+
+/** Per-holder vectors hold one more slot, the model's (index holderCount), when there is a model. */
+export function slotCount(problem: SimilarityProblem): number {
+  return problem.holderCount + (problem.modelScores ? 1 : 0);
 }
 
 export interface SimilaritySpec {
@@ -75,6 +90,8 @@ export interface SimilaritySpec {
   readonly threshold?: number;
   readonly topHolders?: number;
   readonly topOutputs?: number;
+  /** The model's score: one per output, or one number for every output (≥ 0, the scores' scale). */
+  readonly modelScores?: ArrayLike<number> | number;
 }
 
 /** Where a problem's arrays live: plain memory, or shared memory that threads can read. */
@@ -160,11 +177,24 @@ export function similarityProblem(spec: SimilaritySpec, allocate: ArrayAllocator
       ? eachOutputItsOwnUser(outputCount, allocate)
       : groupByUser(indices('users', spec.userOfOutput, outputCount, count('users', spec.userCount ?? outputCount, 0), 'user indices (one per output)', allocate), spec.userCount ?? outputCount, allocate);
 
+  const modelScores = spec.modelScores === undefined ? undefined : modelScoresOf(spec.modelScores, outputCount, allocate);
+
   const outputs = allocate.float32(outputCount * d);
   unitRowsInto('outputs', spec.outputs, outputCount, d, outputs);
   const items = allocate.float32(itemCount * d);
   unitRowsInto('items', spec.items, itemCount, d, items);
-  return { d, outputCount, outputs, itemCount, items, holderOfItem, holderCount, weights, sequence, userAt, threshold, topHolders, topOutputs };
+  const problem = { d, outputCount, outputs, itemCount, items, holderOfItem, holderCount, weights, sequence, userAt, threshold, topHolders, topOutputs };
+  return modelScores ? { ...problem, modelScores } : problem;
+}
+
+function modelScoresOf(source: ArrayLike<number> | number, outputCount: number, allocate: ArrayAllocator): Float64Array {
+  const out = allocate.float64(outputCount);
+  if (typeof source === 'number') out.fill(checkModelScore(source, 'modelScores', undefined));
+  else {
+    if (source.length !== outputCount) throw new EngineInputError('modelScores', undefined, `must hold ${outputCount} scores (one per output) or be one number for all, got ${source.length}`);
+    for (let o = 0; o < outputCount; o++) out[o] = checkModelScore(source[o], 'modelScores', o);
+  }
+  return out;
 }
 
 function eachOutputItsOwnUser(outputCount: number, allocate: ArrayAllocator): { sequence: Int32Array; userAt: Int32Array } {
@@ -200,6 +230,7 @@ export interface UserSegment {
 /**
  * Top holders of the listed outputs of a block, flattened: output outputs[i] lists counts[i]
  * holders, the next entries of holders/shares/scores (scores: the holder's best similarity).
+ * The model is never listed among the holders; with a model, model[i] is its share of outputs[i].
  */
 export interface TopLists {
   readonly outputs: Int32Array;
@@ -207,6 +238,7 @@ export interface TopLists {
   readonly holders: Int32Array;
   readonly shares: Float64Array;
   readonly scores: Float64Array;
+  readonly model?: Float64Array;
 }
 
 /** What a block of outputs (sequence positions [from, to)) adds to the totals. */
@@ -240,7 +272,7 @@ export class SimilarityScratch {
   readonly marked: Uint8Array;
 
   constructor(private readonly problem: SimilarityProblem) {
-    const h = problem.holderCount;
+    const h = problem.holderCount + 1; // + the model's entry, when there is one
     this.holder = new Int32Array(h);
     this.raw = new Float64Array(h);
     this.scaled = new Float64Array(h);
@@ -289,8 +321,10 @@ function checkBlock(caller: string, problem: SimilarityProblem, from: number, to
  * and only here, whoever computed the scores.
  */
 export function attributeScoredBlock(problem: SimilarityProblem, from: number, to: number, best: Float64Array, scratch = new SimilarityScratch(problem)): SimilarityBlock {
-  const { holderCount, sequence, userAt, weights, threshold, topHolders, topOutputs } = problem;
+  const { holderCount, sequence, userAt, weights, threshold, topHolders, topOutputs, modelScores } = problem;
   checkBlock('attributeScoredBlock', problem, from, to);
+  const slots = slotCount(problem);
+  const modelSlot = modelScores ? holderCount : -1;
   const needed = Math.ceil((to - from) / GROUP_OUTPUTS) * GROUP_OUTPUTS * holderCount;
   if (best.length < needed) throw new RangeError(`attributeScoredBlock: best holds ${best.length} scores; outputs [${from}, ${to}) × ${holderCount} holders need ${needed}`);
   const { holder, raw, scaled, shares, order, inner, touched, marked } = scratch;
@@ -303,12 +337,13 @@ export function attributeScoredBlock(problem: SimilarityProblem, from: number, t
     holders: new Int32Array(listed * topHolders),
     shares: new Float64Array(listed * topHolders),
     scores: new Float64Array(listed * topHolders),
+    model: modelScores ? new Float64Array(listed) : undefined,
   };
   let listedSoFar = 0;
   let entries = 0;
 
-  const market = new Float64Array(holderCount);
-  const users = new Float64Array(holderCount);
+  const market = new Float64Array(slots);
+  const users = new Float64Array(slots);
   let head: UserSegment | undefined;
   let tail: UserSegment | null = null;
   let attributed = 0;
@@ -320,7 +355,7 @@ export function attributeScoredBlock(problem: SimilarityProblem, from: number, t
     while (end < to && userAt[end] === user) end++;
     // Users wholly inside the block are closed here; the first and last are handed on whole.
     const handedOn = p === from || end === to;
-    const sums = handedOn ? new Float64Array(holderCount) : inner;
+    const sums = handedOn ? new Float64Array(slots) : inner;
     let touchedCount = 0;
     let weight = 0;
     for (let q = p; q < end; q++) {
@@ -337,13 +372,26 @@ export function attributeScoredBlock(problem: SimilarityProblem, from: number, t
           counted++;
         }
       }
+      // players: the entries the output is shared among (the model's last, when there is one).
+      let players = counted;
+      if (modelScores) {
+        players = withModel(scaled, holder, counted, modelScores[o], modelSlot);
+        if (counted === 0) {
+          // No recognisable holder: the output goes to the model whole.
+          holder[0] = modelSlot;
+          shares[0] = 1;
+          players = 1;
+        } else raw[counted] = modelScores[o];
+      }
       if (counted === 0) belowThreshold++;
       else {
         attributed++;
-        splitCountedScores(scaled, counted, order, shares);
+        splitCountedScores(scaled, players, order, shares);
+      }
+      if (players > 0) {
         const w = weights[o];
         weight += w;
-        for (let i = 0; i < counted; i++) {
+        for (let i = 0; i < players; i++) {
           const h = holder[i];
           const v = w * shares[i];
           market[h] += v;
@@ -359,11 +407,14 @@ export function attributeScoredBlock(problem: SimilarityProblem, from: number, t
         // Ranked by share, ties by holder: walk `order` (ascending scaled score, ties by
         // position, i.e. by holder) from the top, one run of equal scores at a time.
         let n = 0;
-        for (let hi = counted - 1; hi >= 0 && n < topHolders; ) {
+        const ranked = counted === 0 ? 0 : players;
+        for (let hi = ranked - 1; hi >= 0 && n < topHolders; ) {
           let lo = hi;
           while (lo > 0 && scaled[order[lo - 1]] === scaled[order[hi]]) lo--;
-          for (let k = lo; k <= hi && n < topHolders; k++, n++) {
+          for (let k = lo; k <= hi && n < topHolders; k++) {
             const i = order[k];
+            if (holder[i] === modelSlot) continue; // reported apart
+            n++;
             tops.holders[entries] = holder[i];
             tops.shares[entries] = shares[i];
             tops.scores[entries] = raw[i];
@@ -371,6 +422,7 @@ export function attributeScoredBlock(problem: SimilarityProblem, from: number, t
           }
           hi = lo - 1;
         }
+        if (tops.model) tops.model[listedSoFar] = counted === 0 ? 1 : shares[counted];
         tops.counts[listedSoFar++] = n;
       }
     }
@@ -403,11 +455,12 @@ export function attributeScoredBlock(problem: SimilarityProblem, from: number, t
   };
 }
 
-/** One output's top holders (indices), their shares and best similarity scores. */
+/** One output's top holders (indices), their shares and best similarity scores; the model's share when there is a model. */
 export interface OutputTop {
   readonly holders: Int32Array;
   readonly shares: Float64Array;
   readonly scores: Float64Array;
+  readonly model?: number;
 }
 
 /** The numbers of SimilarityTotals besides its vectors, for checkpoints (JSON-safe). */
@@ -436,20 +489,24 @@ export class SimilarityTotals {
   /** The sequence position the next block starts at. */
   position = 0;
   readonly tops: Array<OutputTop | undefined>;
+  /** Entries of each vector: the holders, then the model's when `model`. */
+  readonly slots: number;
 
   constructor(
     readonly holderCount: number,
     listedOutputs: number,
+    readonly model = false,
   ) {
-    this.market = new Float64Array(holderCount);
-    this.closed = new Float64Array(holderCount);
-    this.open = new Float64Array(holderCount);
+    this.slots = holderCount + (model ? 1 : 0);
+    this.market = new Float64Array(this.slots);
+    this.closed = new Float64Array(this.slots);
+    this.open = new Float64Array(this.slots);
     this.tops = new Array<OutputTop | undefined>(listedOutputs).fill(undefined);
   }
 
   add(block: SimilarityBlock): void {
     if (block.from !== this.position) throw new Error(`similarity blocks merged out of order: expected one starting at ${this.position}, got ${block.from}`);
-    const h = this.holderCount;
+    const h = this.slots;
     for (let k = 0; k < h; k++) this.market[k] += block.market[k];
     const { head, tail } = block;
     if (head.user === this.openUser) {
@@ -474,11 +531,12 @@ export class SimilarityTotals {
       const n = tops.counts[i];
       const o = tops.outputs[i];
       if (o < this.tops.length) {
-        this.tops[o] = {
+        const top: OutputTop = {
           holders: tops.holders.slice(entry, entry + n),
           shares: tops.shares.slice(entry, entry + n),
           scores: tops.scores.slice(entry, entry + n),
         };
+        this.tops[o] = tops.model ? { ...top, model: tops.model[i] } : top;
       }
       entry += n;
     }
@@ -507,7 +565,7 @@ export class SimilarityTotals {
 
   /** The state to checkpoint: these numbers, and market, closed and open sums (3 × holders). */
   snapshot(): { state: SimilarityTotalsState; vectors: Float64Array } {
-    const h = this.holderCount;
+    const h = this.slots;
     const vectors = new Float64Array(3 * h);
     vectors.set(this.market, 0);
     vectors.set(this.closed, h);
@@ -518,8 +576,8 @@ export class SimilarityTotals {
 
   /** Back to a snapshot (top lists are restored separately, with addTops). */
   restore(state: SimilarityTotalsState, vectors: Float64Array): void {
-    const h = this.holderCount;
-    if (vectors.length !== 3 * h) throw new Error(`a similarity snapshot of ${vectors.length} values for ${h} holders`);
+    const h = this.slots;
+    if (vectors.length !== 3 * h) throw new Error(`a similarity snapshot of ${vectors.length} values for ${h} holders (and model)`);
     this.market.set(vectors.subarray(0, h));
     this.closed.set(vectors.subarray(h, 2 * h));
     this.open.set(vectors.subarray(2 * h, 3 * h));
@@ -532,8 +590,17 @@ function addScaled(out: Float64Array, sums: Float64Array, weight: number): void 
   for (let k = 0; k < out.length; k++) out[k] += sums[k] / weight;
 }
 
-/** total_h / Σ total, or all 0 when nothing was attributed. */
-export function sharesOfTotals(totals: Float64Array): Float64Array {
+/**
+ * total_h / Σ total, or all 0 when nothing was attributed. With a model, pass its total as
+ * `model`: the holders' shares and the model's (the last entry) then sum to 1 together.
+ */
+export function sharesOfTotals(totals: Float64Array, model?: number): Float64Array {
+  if (model !== undefined) {
+    const all = new Float64Array(totals.length + 1);
+    all.set(totals);
+    all[totals.length] = model;
+    return sharesOfTotals(all);
+  }
   let sum = 0;
   for (let k = 0; k < totals.length; k++) sum += totals[k];
   const out = new Float64Array(totals.length);
@@ -542,12 +609,17 @@ export function sharesOfTotals(totals: Float64Array): Float64Array {
 }
 
 export interface SimilarityAttribution {
+  /** Per holder (the model apart). */
   readonly market: Float64Array;
   readonly user: Float64Array;
+  /** Outputs shared among recognisable holders (and the model, when there is one). */
   readonly attributed: number;
+  /** Outputs no holder reaches: attributed to nobody, or to the model whole when there is one. */
   readonly belowThreshold: number;
   /** Top holders of outputs 0 … min(M, topOutputs) − 1. */
   readonly tops: OutputTop[];
+  /** The model's market- and user-centric totals, when there is a model. */
+  readonly model?: { readonly market: number; readonly user: number };
 }
 
 /** Outputs per block when none is given: a multiple of the kernel's group of 4. */
@@ -561,7 +633,7 @@ export const DEFAULT_BLOCK_OUTPUTS = 16;
 export function attributeSimilarity(problem: SimilarityProblem, blockOutputs = DEFAULT_BLOCK_OUTPUTS): SimilarityAttribution {
   count('blockOutputs', blockOutputs, 1);
   const scratch = new SimilarityScratch(problem);
-  const totals = new SimilarityTotals(problem.holderCount, Math.min(problem.outputCount, problem.topOutputs));
+  const totals = new SimilarityTotals(problem.holderCount, Math.min(problem.outputCount, problem.topOutputs), problem.modelScores !== undefined);
   for (let from = 0; from < problem.outputCount; from += blockOutputs) {
     totals.add(attributeBlock(problem, from, Math.min(problem.outputCount, from + blockOutputs), scratch));
   }
@@ -571,13 +643,16 @@ export function attributeSimilarity(problem: SimilarityProblem, blockOutputs = D
 /** The result of merged totals (every block in). */
 export function similarityAttributionOf(totals: SimilarityTotals): SimilarityAttribution {
   const empty: OutputTop = { holders: new Int32Array(0), shares: new Float64Array(0), scores: new Float64Array(0) };
-  return {
-    market: totals.market.slice(),
-    user: totals.userTotals(),
+  const h = totals.holderCount;
+  const user = totals.userTotals();
+  const attribution = {
+    market: totals.market.slice(0, h),
+    user: user.slice(0, h),
     attributed: totals.attributed,
     belowThreshold: totals.belowThreshold,
     tops: totals.tops.map((t) => t ?? empty),
   };
+  return totals.model ? { ...attribution, model: { market: totals.market[h], user: user[h] } } : attribution;
 }
 
 /** Every holder's best score for one output (clamped below at 0), through the same kernel. */

@@ -11,12 +11,17 @@ import { mulhi32, philox4x32Into, TWO_POW_32 } from './philox';
  *   out[i]   = i for i = 0..n-1
  *   t        = 0                                                         — words used so far
  *   for j = n-1 down to 1:
- *     if t mod 4 == 0: w = philox4x32_10(counter = (k mod 2^32, floor(k / 2^32), t / 4, 0), key)
+ *     if t mod 4 == 0: w = philox4x32_10(counter = (k mod 2^32, floor(k / 2^32), t / 4, stream), key)
  *     u = w[t mod 4];  t = t + 1
  *     r = mulhi32(u, j + 1)                                              — uniform in [0, j]
  *     swap out[j], out[r]
  *
  * so permutation k uses ceil((n-1)/4) Philox blocks, counter word 2 numbering them 0, 1, 2...
+ *
+ * Counter word 3, `stream`, is a namespace: permutation k of stream a and permutation k of
+ * stream b ≠ a come from disjoint counters, hence independent draws. Stream 0 is the plain
+ * Shapley permutations (the default, and what the GPU kernels draw); Owen sampling draws its
+ * union orders and member orders from streams 1, 2, 3... (shapley/owenSampling.ts).
  *
  * r = floor(u·m / 2^32) with m = j + 1 (Lemire's multiply-shift without the rejection step).
  * It is exact integer arithmetic here and in WGSL (mulhi32 documents the u32 recipe). Without
@@ -26,7 +31,7 @@ import { mulhi32, philox4x32Into, TWO_POW_32 } from './philox';
  * n²/2^33. Rejection would make the number of words per permutation data-dependent, which a
  * GPU kernel pays for in divergence, for a bias far below any sampling error we report.
  */
-export function randomPermutation(key: Uint32Array | ArrayLike<number>, permutationIndex: number, n: number, out: Int32Array): Int32Array {
+export function randomPermutation(key: Uint32Array | ArrayLike<number>, permutationIndex: number, n: number, out: Int32Array, stream = 0): Int32Array {
   if (!Number.isInteger(permutationIndex) || permutationIndex < 0 || permutationIndex > Number.MAX_SAFE_INTEGER) {
     throw new EngineInputError('permutationIndex', undefined, `must be a whole number from 0 to 2^53 − 1, got ${permutationIndex}`);
   }
@@ -36,7 +41,10 @@ export function randomPermutation(key: Uint32Array | ArrayLike<number>, permutat
   if (out.length < n) {
     throw new EngineInputError('out', undefined, `needs room for ${n} players, has ${out.length}`);
   }
-  drawPermutation(key[0], key[1], permutationIndex, n, out, new Int32Array(4));
+  if (!Number.isInteger(stream) || stream < 0 || stream >= TWO_POW_32) {
+    throw new EngineInputError('stream', undefined, `must be a whole number from 0 to 2^32 − 1, got ${stream}`);
+  }
+  drawPermutation(key[0], key[1], permutationIndex, n, out, new Int32Array(4), stream);
   return out;
 }
 
@@ -44,6 +52,7 @@ export function randomPermutation(key: Uint32Array | ArrayLike<number>, permutat
  * randomPermutation without checks or allocation, for the sampling loop: `words` is a
  * caller-owned Int32Array(4) scratch for Philox output. (Int32 rather than Uint32: V8 keeps
  * int32 words unboxed, while uint32 words above 2^31 become doubles; the bits are the same.)
+ * `stream` is counter word 3, any number whose low 32 bits are the word.
  */
 export function drawPermutation(
   k0: number,
@@ -52,6 +61,7 @@ export function drawPermutation(
   n: number,
   out: Int32Array,
   words: Int32Array,
+  stream = 0,
 ): void {
   for (let i = 0; i < n; i++) out[i] = i;
   const indexLow = permutationIndex >>> 0; // ToUint32: exactly permutationIndex mod 2^32
@@ -59,7 +69,7 @@ export function drawPermutation(
   let used = 0;
   for (let j = n - 1; j >= 1; j--) {
     const slot = used & 3;
-    if (slot === 0) philox4x32Into(indexLow, indexHigh, used >>> 2, 0, k0, k1, words);
+    if (slot === 0) philox4x32Into(indexLow, indexHigh, used >>> 2, stream, k0, k1, words);
     used++;
     const u = words[slot];
     const m = j + 1;

@@ -1,5 +1,6 @@
 import { EngineInputError } from '../errors';
 import { coefficientAt, decimalOf, multiplyDecimals, powerOfTen, type Decimal } from '../exact/decimal';
+import { checkDecimals, largestRemainder, roundHalfUp, unitsToNumber } from '../exact/largestRemainder';
 import { rationalToNumber } from '../exact/rationalToNumber';
 
 export interface Holder {
@@ -33,7 +34,7 @@ export interface PayToTrainResult {
   roundedUp: boolean[];
 }
 
-export const MAX_DECIMALS = 10;
+export { MAX_DECIMALS } from '../exact/largestRemainder';
 
 /**
  * Step R by "pay to train" (report §4.3.1): the amount split pro rata to count × weight.
@@ -64,10 +65,7 @@ export function payToTrain(
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
     throw new EngineInputError('amount', undefined, `expected a finite amount ≥ 0, got ${String(amount)}`);
   }
-  const decimals = options.decimals ?? 2;
-  if (typeof decimals !== 'number' || !Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
-    throw new EngineInputError('decimals', undefined, `expected an integer from 0 to ${MAX_DECIMALS}, got ${String(decimals)}`);
-  }
+  const decimals = checkDecimals(options.decimals);
   const minimumPayout = options.minimumPayout ?? 0;
   if (typeof minimumPayout !== 'number' || !Number.isFinite(minimumPayout) || minimumPayout < 0) {
     throw new EngineInputError('minimumPayout', undefined, `expected a finite amount ≥ 0, got ${String(minimumPayout)}`);
@@ -90,27 +88,10 @@ export function payToTrain(
   let keptTotal = 0n;
   for (let i = 0; i < n; i++) if (kept[i]) keptTotal += u[i];
 
-  const units: bigint[] = new Array<bigint>(n).fill(0n);
-  const remainders: bigint[] = new Array<bigint>(n).fill(0n);
+  const { units, roundedUp } = largestRemainder(totalUnits, u.map((x, i) => (kept[i] ? x : 0n)));
   const quotas = new Float64Array(n);
   const scale = powerOfTen(decimals);
-  let leftover = totalUnits;
-  for (let i = 0; i < n; i++) {
-    if (!kept[i]) continue;
-    const share = totalUnits * u[i];
-    units[i] = share / keptTotal;
-    remainders[i] = share % keptTotal;
-    leftover -= units[i];
-    quotas[i] = rationalToNumber(share, keptTotal * scale);
-  }
-
-  const order = [...Array(n).keys()].filter((i) => kept[i] && remainders[i] > 0n);
-  order.sort((a, b) => (remainders[a] > remainders[b] ? -1 : remainders[a] < remainders[b] ? 1 : a - b));
-  const roundedUp = new Array<boolean>(n).fill(false);
-  for (let k = 0; leftover > 0n; k++, leftover--) {
-    units[order[k]] += 1n;
-    roundedUp[order[k]] = true;
-  }
+  for (let i = 0; i < n; i++) if (kept[i]) quotas[i] = rationalToNumber(totalUnits * u[i], keptTotal * scale);
 
   return {
     payouts: Float64Array.from(units, (x) => unitsToNumber(x, decimals)),
@@ -175,16 +156,4 @@ function keptHolders(u: bigint[], totalUnits: bigint, minimum: Decimal, decimals
     );
   }
   return kept;
-}
-
-function roundHalfUp(x: Decimal, decimals: number): bigint {
-  const shift = x.exponent + decimals;
-  if (shift >= 0) return x.coefficient * powerOfTen(shift);
-  const divisor = powerOfTen(-shift);
-  const whole = x.coefficient / divisor;
-  return 2n * (x.coefficient % divisor) >= divisor ? whole + 1n : whole;
-}
-
-function unitsToNumber(units: bigint, decimals: number): number {
-  return rationalToNumber(units, powerOfTen(decimals));
 }

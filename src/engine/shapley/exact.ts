@@ -84,7 +84,8 @@ function marginalSumsBySize(values: ArrayLike<number>, n: number, i: number, out
   }
 }
 
-function checkFinite(values: ArrayLike<number>): void {
+/** Every v(S) a finite number, else an input error naming the coalition mask. */
+export function checkFinite(values: ArrayLike<number>): void {
   for (let mask = 0; mask < values.length; mask++) {
     const x = values[mask];
     if (!Number.isFinite(x)) {

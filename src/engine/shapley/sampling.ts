@@ -2,6 +2,7 @@ import { EngineInputError } from '../errors';
 import type { Game } from '../games/game';
 import { seedKey } from '../random/philox';
 import { ENGINE_VERSION } from '../version';
+import { unionIndices } from './owenSampling';
 import {
   createAccumulator,
   estimate,
@@ -15,7 +16,9 @@ import {
 
 /**
  * Monte Carlo Shapley values by permutation sampling (Castro, Gómez & Tejada 2009), plain or
- * antithetic, reproducible from the seed.
+ * antithetic, reproducible from the seed. Given `unions`, the sampled Owen value instead: the
+ * same estimator over orders consistent with the unions (owenSampling.ts; Saavedra-Nieves,
+ * García-Jurado & Fiestras-Janeiro 2018 sample the Owen value the same way).
  *
  * For readers who know pyDVL (aai-institute/pyDVL, pydvl.valuation):
  *   antithetic: false              ↔ PermutationSampler
@@ -56,6 +59,11 @@ export interface PermutationSamplingOptions {
    */
   minPermutations?: number;
   antithetic?: boolean;
+  /**
+   * Owen sampling: the a priori union of each player (a non-empty text or a whole number per
+   * player; equal labels, compared as text, make one union). Absent: plain Shapley sampling.
+   */
+  unions?: ReadonlyArray<string | number>;
   /** Called after each block; returning false stops the run (stoppedBy 'cancelled'). */
   onProgress?(progress: SamplingProgress): boolean | void;
 }
@@ -68,7 +76,9 @@ export interface SampledShapley {
   readonly samples: number;
   readonly marginalContributions: number;
   readonly seed: number;
-  readonly method: 'permutation' | 'antithetic-permutation';
+  readonly method: SamplingMethod;
+  /** With unions: each player's union, numbered 0, 1, 2... by first appearance. */
+  readonly unions?: readonly number[];
   /**
    * 'maxPermutations' also covers PERMUTATION_CAP, the implicit maximum of a run given only a
    * target standard error; permutations then equals the cap and the standard errors show by how
@@ -76,6 +86,15 @@ export interface SampledShapley {
    */
   readonly stoppedBy: 'maxPermutations' | 'targetStandardError' | 'cancelled';
   readonly engineVersion: string;
+}
+
+export type SamplingMethod = 'permutation' | 'antithetic-permutation' | 'owen-permutation' | 'antithetic-owen-permutation';
+
+/** How a plan samples, as results report it. */
+export function samplingMethod(plan: SamplingPlan): SamplingMethod {
+  const owen = plan.unions !== undefined;
+  if (plan.antithetic) return owen ? 'antithetic-owen-permutation' : 'antithetic-permutation';
+  return owen ? 'owen-permutation' : 'permutation';
 }
 
 /** Samples per block: the unit of progress reports, stopping checks and parallel work. */
@@ -150,8 +169,9 @@ export function samplingRun(options: Omit<PermutationSamplingOptions, 'onProgres
   const minSamples = isAbsent(options.minPermutations)
     ? DEFAULT_MIN_SAMPLES
     : Math.ceil(wholeCount('minPermutations', options.minPermutations as number, 0) / perSample);
+  const plan: SamplingPlan = { seed, blockSize: SAMPLING_BLOCK_SIZE, antithetic };
   return {
-    plan: { seed, blockSize: SAMPLING_BLOCK_SIZE, antithetic },
+    plan: isAbsent(options.unions) ? plan : { ...plan, unions: unionIndices(options.unions!) },
     rule: hasTarget ? { maxSamples, minSamples, targetStandardError: target } : { maxSamples, minSamples },
   };
 }
@@ -196,7 +216,8 @@ export function permutationShapley(game: Game, options: PermutationSamplingOptio
     samples: result.samples,
     marginalContributions: result.marginalContributions,
     seed,
-    method: plan.antithetic ? 'antithetic-permutation' : 'permutation',
+    method: samplingMethod(plan),
+    ...(plan.unions ? { unions: plan.unions } : {}),
     stoppedBy,
     engineVersion: ENGINE_VERSION,
   };

@@ -3,13 +3,15 @@ import type { Game } from '../games/game';
 import { drawPermutation } from '../random/permutation';
 import { seedKey } from '../random/philox';
 import { ENGINE_VERSION } from '../version';
+import { consistentOrderScratch, drawConsistentOrder, unionStructure, type UnionStructure } from './owenSampling';
 
 /**
  * Permutation sampling as a sequence of fixed-size blocks, so that the work can be spread over
  * threads (or machines, or a GPU) and checkpointed, and still give the same bits.
  *
  * Sample s (s = 0, 1, 2...) walks permutation number s of the seed (randomPermutation), and in
- * antithetic mode also its reverse. Block b holds samples [b·blockSize, (b+1)·blockSize). A
+ * antithetic mode also its reverse; with unions (Owen sampling) it walks consistent order number
+ * s instead (owenSampling.ts, which documents the recipe). Block b holds samples [b·blockSize, (b+1)·blockSize). A
  * block's statistics depend only on (game, seed, blockSize, antithetic, b), so any thread may
  * compute any block. Merging the blocks into an accumulator strictly in block order
  * (mergeBlock enforces it) then performs the same floating-point operations in the same order
@@ -31,6 +33,12 @@ export interface SamplingPlan {
   readonly blockSize: number;
   /** A sample is a permutation and its reverse, averaged (see sampleBlock). */
   readonly antithetic: boolean;
+  /**
+   * Owen sampling: unions[i] is player i's a priori union, numbered 0, 1, 2... by first
+   * appearance (unionIndices), and the samples walk orders consistent with the unions. Absent:
+   * plain Shapley sampling.
+   */
+  readonly unions?: readonly number[];
 }
 
 /** Per-player statistics of one block (or of the first `samples` samples of one block). */
@@ -57,7 +65,7 @@ export interface SamplingAccumulator extends SamplingPlan {
 }
 
 export interface SamplingEstimate {
-  /** Estimated Shapley value of each player: the mean marginal contribution. */
+  /** Estimated Shapley (or, with unions, Owen) value of each player: the mean marginal contribution. */
   readonly values: Float64Array;
   /** sqrt(sample variance / samples) per player; NaN with fewer than 2 samples. */
   readonly standardErrors: Float64Array;
@@ -80,6 +88,19 @@ function checkPlan(plan: SamplingPlan): Uint32Array {
   return key;
 }
 
+/** The plan's unions packed for n players, or undefined for plain Shapley sampling. */
+function structureOf(plan: SamplingPlan, n: number): UnionStructure | undefined {
+  if (plan.unions === undefined || plan.unions === null) return undefined;
+  if (!Array.isArray(plan.unions)) throw new EngineInputError('unions', undefined, 'must list the union of each player');
+  return unionStructure(plan.unions, n);
+}
+
+/** The plan's own fields, without `unions` when there are none, so that plain plans stay as they were. */
+function planFields(plan: SamplingPlan, unions: UnionStructure | undefined): SamplingPlan {
+  const fields = { seed: plan.seed, blockSize: plan.blockSize, antithetic: plan.antithetic };
+  return unions ? { ...fields, unions: unions.unionOf } : fields;
+}
+
 /**
  * Samples `samples` (default: all blockSize) samples of block `blockIndex` and returns their
  * per-player mean and M2.
@@ -89,6 +110,9 @@ function checkPlan(plan: SamplingPlan): Uint32Array {
  * permutation and for its reverse (Mitchell et al. 2022). The pair's two halves are negatively
  * correlated, so treating them as two independent samples would overstate the precision;
  * averaging them first keeps the standard error honest.
+ *
+ * With unions, the permutation is the consistent order of the same index (owenSampling.ts) and
+ * the means estimate the Owen value; everything else is the same.
  *
  * Each sample's contributions sum to v(N) − v(∅), so the means do too, up to rounding.
  */
@@ -106,27 +130,30 @@ export function sampleBlock(game: Game, plan: SamplingPlan, blockIndex: number, 
     throw new EngineInputError('blockIndex', undefined, `block ${blockIndex} runs past permutation 2^53 − 1`);
   }
   const n = game.n;
+  const unions = structureOf(plan, n);
   const mean = new Float64Array(n);
   const m2 = new Float64Array(n);
-  if (antithetic) sampleAntithetic(game, key[0], key[1], first, samples, mean, m2);
-  else samplePlain(game, key[0], key[1], first, samples, mean, m2);
+  if (antithetic) sampleAntithetic(game, key[0], key[1], first, samples, unions, mean, m2);
+  else samplePlain(game, key[0], key[1], first, samples, unions, mean, m2);
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(mean[i]) || !Number.isFinite(m2[i])) {
       throw new EngineInputError('values', undefined, `the game gave a value that is not a finite number, or marginal contributions too large to square (player ${i + 1})`);
     }
   }
-  return { seed: plan.seed, blockSize, antithetic, blockIndex, samples, mean, m2 };
+  return { ...planFields(plan, unions), blockIndex, samples, mean, m2 };
 }
 
 // The two loops below are the hot path: typed arrays, no allocation, one walker per block.
 
-function samplePlain(game: Game, k0: number, k1: number, first: number, samples: number, mean: Float64Array, m2: Float64Array): void {
+function samplePlain(game: Game, k0: number, k1: number, first: number, samples: number, unions: UnionStructure | undefined, mean: Float64Array, m2: Float64Array): void {
   const n = game.n;
   const walker = game.walker();
   const order = new Int32Array(n);
   const words = new Int32Array(4);
+  const scratch = unions && consistentOrderScratch(unions);
   for (let s = 0; s < samples; s++) {
-    drawPermutation(k0, k1, first + s, n, order, words);
+    if (unions === undefined) drawPermutation(k0, k1, first + s, n, order, words);
+    else drawConsistentOrder(k0, k1, first + s, unions, order, scratch!);
     // Welford's update divides by the sample count; one reciprocal per sample instead of a
     // division per contribution is a measurable share of the hot loop.
     const inverseCount = 1 / (s + 1);
@@ -145,14 +172,16 @@ function samplePlain(game: Game, k0: number, k1: number, first: number, samples:
   }
 }
 
-function sampleAntithetic(game: Game, k0: number, k1: number, first: number, samples: number, mean: Float64Array, m2: Float64Array): void {
+function sampleAntithetic(game: Game, k0: number, k1: number, first: number, samples: number, unions: UnionStructure | undefined, mean: Float64Array, m2: Float64Array): void {
   const n = game.n;
   const walker = game.walker();
   const order = new Int32Array(n);
   const forward = new Float64Array(n);
   const words = new Int32Array(4);
+  const scratch = unions && consistentOrderScratch(unions);
   for (let s = 0; s < samples; s++) {
-    drawPermutation(k0, k1, first + s, n, order, words);
+    if (unions === undefined) drawPermutation(k0, k1, first + s, n, order, words);
+    else drawConsistentOrder(k0, k1, first + s, unions, order, scratch!);
     const inverseCount = 1 / (s + 1);
     let previous = walker.reset();
     for (let k = 0; k < n; k++) {
@@ -182,9 +211,7 @@ export function createAccumulator(n: number, plan: SamplingPlan): SamplingAccumu
     throw new EngineInputError('players', undefined, `the number of players must be a whole number ≥ 0, got ${n}`);
   }
   return {
-    seed: plan.seed,
-    blockSize: plan.blockSize,
-    antithetic: plan.antithetic,
+    ...planFields(plan, structureOf(plan, n)),
     n,
     blocks: 0,
     samples: 0,
@@ -194,11 +221,24 @@ export function createAccumulator(n: number, plan: SamplingPlan): SamplingAccumu
   };
 }
 
+function sameUnions(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function describeUnions(unions: readonly number[] | undefined): string {
+  if (!unions) return 'none (plain Shapley sampling)';
+  return `[${unions.length > 20 ? `${unions.slice(0, 20).join(', ')}, …` : unions.join(', ')}]`;
+}
+
 /** Why `block` cannot be merged next into `acc`, or undefined when it can. */
 function blockMismatch(acc: SamplingAccumulator, block: BlockStats): string | undefined {
   if (block.seed !== acc.seed) return `seed ${block.seed}, the run has seed ${acc.seed}`;
   if (block.blockSize !== acc.blockSize) return `block size ${block.blockSize}, the run uses ${acc.blockSize}`;
   if (block.antithetic !== acc.antithetic) return `antithetic ${block.antithetic}, the run has ${acc.antithetic}`;
+  if (!sameUnions(block.unions, acc.unions)) return `unions ${describeUnions(block.unions)}, the run has ${describeUnions(acc.unions)}`;
   if (block.mean.length !== acc.n || block.m2.length !== acc.n) return `statistics for ${block.mean.length} players, the run has ${acc.n}`;
   if (acc.complete) return 'the run already ended with a partial block';
   if (block.blockIndex !== acc.blocks) return `this is block ${block.blockIndex}, the run needs block ${acc.blocks} next (blocks merge in order)`;
@@ -274,6 +314,8 @@ export interface AccumulatorJSON {
   readonly seed: number;
   readonly blockSize: number;
   readonly antithetic: boolean;
+  /** Present only for Owen sampling, so that plain checkpoints read as before. */
+  readonly unions?: number[];
   readonly n: number;
   readonly blocks: number;
   readonly samples: number;
@@ -289,6 +331,7 @@ export function accumulatorToJSON(acc: SamplingAccumulator): AccumulatorJSON {
     seed: acc.seed,
     blockSize: acc.blockSize,
     antithetic: acc.antithetic,
+    ...(acc.unions ? { unions: Array.from(acc.unions) } : {}),
     n: acc.n,
     blocks: acc.blocks,
     samples: acc.samples,
@@ -314,7 +357,9 @@ export function accumulatorFromJSON(json: unknown): SamplingAccumulator {
   const blocks = wholeNumber('blocks');
   const samples = wholeNumber('samples');
   const n = wholeNumber('n');
-  const acc = createAccumulator(n, { seed: j.seed as number, blockSize: j.blockSize as number, antithetic: j.antithetic });
+  if (j.unions !== undefined && !Array.isArray(j.unions)) bad('unions must be a list of union numbers');
+  const plan: SamplingPlan = { seed: j.seed as number, blockSize: j.blockSize as number, antithetic: j.antithetic };
+  const acc = createAccumulator(n, j.unions === undefined ? plan : { ...plan, unions: j.unions as number[] });
   const expectedSamples = j.complete ? samples > (blocks - 1) * acc.blockSize && samples < blocks * acc.blockSize : samples === blocks * acc.blockSize;
   if (!expectedSamples) bad(`${samples} samples do not fit ${blocks} blocks of ${acc.blockSize}${j.complete ? ' ending with a partial one' : ''}`);
   for (const name of ['mean', 'm2'] as const) {

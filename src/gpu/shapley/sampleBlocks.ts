@@ -270,6 +270,8 @@ export class GpuBlockSampler {
     if (!Number.isInteger(plan.blockSize) || plan.blockSize < 1 || plan.blockSize > Number.MAX_SAFE_INTEGER) {
       throw new EngineInputError('blockSize', undefined, `must be a whole number ≥ 1, got ${plan.blockSize}`);
     }
+    // The kernels draw plain permutations (counter stream 0): an Owen plan would silently give Shapley blocks.
+    if (plan.unions !== undefined) throw new EngineInputError('unions', undefined, 'Owen sampling (unions) has no GPU kernel; sample it on the CPU');
     const limits = dispatchLimits(gpu, options);
     const n = game.n;
     const scratchBytes = Math.min(limits.storageBytes, DEFAULT_SCRATCH_BYTES, checkedOption('maxScratchBytes', options.maxScratchBytes));

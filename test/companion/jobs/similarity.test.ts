@@ -293,3 +293,140 @@ class MemoryDatasets {
     return inlineEnvironment({ datasets: reader, catalogue: { getDataset: (id) => this.records.get(id) } });
   }
 }
+
+describe('attribution.similarity with modelScores (the model as a player)', () => {
+  // Cosines of each output with "the model alone", some negative (they count as 0, as a holder's do).
+  const MODEL = Array.from({ length: M }, (_, o) => (o % 13 === 0 ? -0.25 : Math.fround(((o * 7919) % 1000) / 1000)));
+  const WITH_MODEL = { ...INPUT, modelScores: MODEL };
+  const modelRun = run(WITH_MODEL, OPTIONS);
+
+  function engineWithModel(modelScores: number[] | number): SimilarityAttribution {
+    const holders = indexLabels(HOLDERS);
+    const users = indexLabels(USERS);
+    const problem = similarityProblem({
+      d: D,
+      outputs: OUTPUTS.flat(),
+      outputCount: M,
+      items: ITEMS.flat(),
+      itemCount: N,
+      holderOfItem: holders.index,
+      holderCount: holders.names.length,
+      weights: WEIGHTS,
+      userOfOutput: users.index,
+      userCount: users.names.length,
+      threshold: 0.2,
+      topHolders: 4,
+      topOutputs: MAX_INLINE_OUTPUT_TOPS,
+      modelScores,
+    });
+    return attributeSimilarity(problem, similarityOutputsPerUnit(N, D, holders.names.length));
+  }
+
+  it('returns the engine attribution with the model, bit for bit: holders, model totals and shares, top lists', () => {
+    const attribution = engineWithModel(MODEL.map((x) => Math.max(0, x)));
+    const names = reference.names;
+    const result = modelRun.result! as Record<string, any>;
+    expect(result.totals).toEqual({ market: Array.from(attribution.market), user: Array.from(attribution.user) });
+    const market = sharesOfTotals(attribution.market, attribution.model!.market);
+    const user = sharesOfTotals(attribution.user, attribution.model!.user);
+    expect(result.shares).toEqual({ market: Array.from(market.subarray(0, names.length)), user: Array.from(user.subarray(0, names.length)) });
+    expect(result.model).toEqual({
+      totals: { market: attribution.model!.market, user: attribution.model!.user },
+      shares: { market: market[names.length], user: user[names.length] },
+      outputs: attribution.belowThreshold,
+      modelScores: 'per output',
+    });
+    // Holders and model share everything: market-centric, the model's total is Σ w minus the holders'.
+    const holdersTotal = (result.totals.market as number[]).reduce((a, b) => a + b, 0);
+    expect(holdersTotal + result.model.totals.market).toBeCloseTo(WEIGHTS.reduce((a, b) => a + b, 0), 9);
+    expect([...result.shares.market, result.model.shares.market].reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(result.outputs).toEqual({ M, attributed: attribution.attributed, belowThreshold: attribution.belowThreshold });
+    (result.top as Array<Record<string, unknown>>).forEach((listed, o) => {
+      const t = attribution.tops[o];
+      expect(listed).toEqual({ output: o, holders: Array.from(t.holders, (h) => names[h]), shares: Array.from(t.shares), scores: Array.from(t.scores), model: t.model });
+    });
+    // The holders' totals differ from the job without a model: the model takes its part.
+    expect(result.totals.market).not.toEqual((baseline.result! as Record<string, any>).totals.market);
+    expect((baseline.result! as Record<string, unknown>).model).toBeUndefined();
+  });
+
+  it('one number for every output is that number per output', () => {
+    const one = run({ ...INPUT, modelScores: 0.4 }, OPTIONS).result! as Record<string, any>;
+    const each = run({ ...INPUT, modelScores: new Array(M).fill(0.4) }, OPTIONS).result! as Record<string, any>;
+    expect(one.model.modelScores).toBe('one for all');
+    expect({ ...one, model: { ...one.model, modelScores: 'per output' } }).toEqual(each);
+    expect(one.totals.market).toEqual(Array.from(engineWithModel(0.4).market));
+  });
+
+  it('reads model scores from a vector dataset (a .npy vector or a CSV column) to the same result', () => {
+    const datasets = new MemoryDatasets();
+    const id = datasets.matrix('model', Float64Array.from(MODEL), M, 1);
+    const fromDataset = run({ ...INPUT, modelScores: id }, OPTIONS, datasets.environment());
+    expect(fromDataset.result).toEqual(modelRun.result);
+    expect(datasets.reads).toEqual(['model as input.modelScores']);
+  });
+
+  it('gives the same result in any unit order and after resuming; checkpoints with and without a model are not mixed', () => {
+    const shuffled = run(WITH_MODEL, OPTIONS, inlineEnvironment(), { order: 'shuffled', shuffleSeed: 11, inFlight: 5 });
+    expect(shuffled.result).toEqual(modelRun.result);
+    const first = run(WITH_MODEL, OPTIONS, inlineEnvironment(), { order: 'shuffled', stopAfter: 2, shuffleSeed: 3, inFlight: 4 });
+    expect((first.checkpoint!.state as { model?: boolean }).model).toBe(true);
+    const second = run(WITH_MODEL, OPTIONS, inlineEnvironment(), { checkpoint: first.checkpoint });
+    expect(second.result).toEqual(modelRun.result);
+    expect(second.unitsRun).toBe(modelRun.unitsRun - (first.checkpoint!.state as { merged: number }).merged);
+    // A job without a model ignores the model job's checkpoint, and the other way round.
+    const plain = run(INPUT, OPTIONS, inlineEnvironment(), { checkpoint: first.checkpoint });
+    expect([plain.unitsRun, plain.result]).toEqual([baseline.unitsRun, baseline.result]);
+    const plainFirst = run(INPUT, OPTIONS, inlineEnvironment(), { stopAfter: 2 });
+    const withModel = run(WITH_MODEL, OPTIONS, inlineEnvironment(), { checkpoint: plainFirst.checkpoint });
+    expect([withModel.unitsRun, withModel.result]).toEqual([modelRun.unitsRun, modelRun.result]);
+  });
+
+  it('hands the model shares of the top lists over in transferable buffers', () => {
+    const { problem } = (attributionSimilarity.start(attributionSimilarity.validate(WITH_MODEL, OPTIONS, inlineEnvironment()).value, inlineEnvironment(), undefined) as unknown as {
+      context: { problem: Parameters<typeof similarityWorker.setup>[0] };
+    }).context as unknown as { problem: never };
+    const state = similarityWorker.setup({ kind: 'attribution.similarity', problem });
+    const { output, transfer } = similarityWorker.run(state, { from: 0, to: 8 }) as { output: { tops: { model: Float64Array } }; transfer: ArrayBuffer[] };
+    expect(output.tops.model).toHaveLength(8);
+    expect(transfer).toContain(output.tops.model.buffer);
+  });
+
+  const small = { outputs: [[1, 0], [0, 1]], items: [[1, 0], [1, 1], [0, 1]], holders: ['A', 'B', 'A'] };
+  function refusal(input: unknown, env: JobEnvironment = inlineEnvironment()): JobInputError {
+    try {
+      run(input, {}, env);
+    } catch (error) {
+      if (error instanceof JobInputError) return error;
+      throw error;
+    }
+    throw new Error('expected a JobInputError');
+  }
+
+  it.each<[string, unknown, number | undefined, RegExp]>([
+    ['the wrong number of scores', [0.5], undefined, /must hold 2 scores \(one per output\), got 1/],
+    ['a score above 1', [0.5, 1.5], 1, /cosine similarity from −1 to 1 .*got 1\.5/],
+    ['a score below −1', -2, undefined, /cosine similarity from −1 to 1/],
+    ['a score that is not a number', [0.5, 'high'], 1, /got "high"/],
+    ['neither a number, a list nor a dataset id', { all: 0.5 }, undefined, /a number \(one score for every output\), a list of 2 scores/],
+  ])('refuses %s, naming input.modelScores and the output', (_, modelScores, index, message) => {
+    const error = refusal({ ...small, modelScores });
+    expect([error.field, error.index]).toEqual(['input.modelScores', index]);
+    expect(error.message.startsWith('input.modelScores')).toBe(true);
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses model-score datasets of the wrong kind or size, and a score out of range found when the job starts', () => {
+    const datasets = new MemoryDatasets();
+    const labels = datasets.labels('labels', ['a', 'b']);
+    const three = datasets.matrix('three', Float64Array.from([0.1, 0.2, 0.3]), 3, 1);
+    const bad = datasets.matrix('bad', Float64Array.from([0.1, 3]), 2, 1);
+    const env = datasets.environment();
+    expect(refusal({ ...small, modelScores: labels }, env).message).toMatch(/^input\.modelScores: dataset "labels" holds labels \(text\); a vector/);
+    expect(refusal({ ...small, modelScores: three }, env).message).toMatch(/holds 3 values; 2 model scores are needed/);
+    expect(refusal({ ...small, modelScores: 'gone' }, env).message).toMatch(/no dataset with id "gone"/);
+    const error = refusal({ ...small, modelScores: bad }, env);
+    expect([error.field, error.index]).toEqual(['input.modelScores', 1]);
+    expect(error.message).toMatch(/cosine similarity from −1 to 1/);
+  });
+});

@@ -1,0 +1,348 @@
+/*
+ * Compare methods: from a coalition table (the selection or pasted cells) and optional a priori
+ * unions, every allocation method side by side with its core check, previewed here with the
+ * functions themselves and written as a live sheet (compareSheet.ts). Opened on a compare sheet,
+ * the screen edits it (Update rewrites it in place).
+ */
+import {
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Textarea,
+  tokens,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { readSelectedCells } from '../batch/selection';
+import { readActiveCompareSheet, writeCompareSheet, type CompareSheetInputs } from '../excel/compareSheet';
+import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
+import {
+  box3Draft,
+  draftFromCompareInputs,
+  emptyCompareDraft,
+  formatNumber,
+  nucleolusExplanation,
+  previewMethods,
+  validateCompare,
+  verdict,
+  type CompareDraft,
+} from './compareModel';
+
+export interface CompareScreenProps {
+  workbook?: WorkbookAccess;
+  initialDraft?: CompareDraft;
+}
+
+type Status = { intent: 'success' | 'error'; title: string; text: string };
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, minWidth: 0 },
+  heading: { margin: 0 },
+  muted: { color: tokens.colorNeutralForeground3 },
+  row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
+  reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
+  scroll: { overflowX: 'auto', maxWidth: '100%' },
+  table: { minWidth: 'max-content' },
+  number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
+  methodError: { color: tokens.colorPaletteRedForeground1 },
+  verdicts: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
+});
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function CompareScreen({ workbook = excelWorkbook, initialDraft }: CompareScreenProps): JSX.Element {
+  const styles = useStyles();
+  const [draft, setDraft] = useState<CompareDraft>(() => initialDraft ?? emptyCompareDraft());
+  const [sheetName, setSheetName] = useState<string | undefined>(undefined);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [offer, setOffer] = useState<CompareSheetInputs | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [touched, setTouched] = useState(false);
+  const currentSheet = useRef<string | undefined>(undefined);
+  currentSheet.current = sheetName;
+  const workbookReason = workbookUnavailableReason(workbook);
+
+  const validation = useMemo(() => validateCompare(draft), [draft]);
+  const previews = useMemo(() => (validation.inputs === undefined ? undefined : previewMethods(validation.inputs)), [validation.inputs]);
+
+  const load = useCallback((found: CompareSheetInputs) => {
+    setDraft(draftFromCompareInputs(found.inputs));
+    setSheetName(found.sheetName);
+    setWarnings(found.warnings);
+    setOffer(undefined);
+    setStatus(undefined);
+    setTouched(true);
+  }, []);
+
+  useEffect(() => {
+    if (workbookReason !== undefined) return undefined;
+    let live = true;
+    workbook.run(readActiveCompareSheet).then(
+      (found) => {
+        if (live && found !== undefined) load(found);
+      },
+      (error: unknown) => {
+        if (live) setStatus({ intent: 'error', title: 'Could not read the active sheet', text: messageOf(error) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [workbook, workbookReason, load]);
+
+  useEffect(() => {
+    if (workbookReason !== undefined || workbook.onSheetActivated === undefined) return undefined;
+    return workbook.onSheetActivated(() => {
+      workbook.run(readActiveCompareSheet).then(
+        (found) => setOffer(found !== undefined && found.sheetName !== currentSheet.current ? found : undefined),
+        () => setOffer(undefined),
+      );
+    });
+  }, [workbook, workbookReason]);
+
+  const change = (next: Partial<CompareDraft>): void => {
+    setDraft((d) => ({ ...d, ...next }));
+    setStatus((s) => (s?.intent === 'success' ? undefined : s));
+  };
+
+  const useSelection = async (): Promise<void> => {
+    try {
+      const selected = await readSelectedCells(workbook);
+      change({ selection: selected, tableText: '', sourceLabel: undefined });
+      setTouched(true);
+    } catch (error) {
+      setStatus({ intent: 'error', title: 'Could not read the selection', text: messageOf(error) });
+    }
+  };
+
+  const startNew = (next: CompareDraft): void => {
+    setDraft(next);
+    setSheetName(undefined);
+    setWarnings([]);
+    setStatus(undefined);
+    setTouched(next.tableText !== '');
+  };
+
+  const inputs = validation.inputs;
+  const insertReason =
+    workbookReason ?? (inputs === undefined ? `Fix the inputs first: ${validation.tableError ?? validation.unionsError ?? ''}`.replace(/: $/, '') : undefined);
+
+  const insert = async (): Promise<void> => {
+    if (inputs === undefined || workbookReason !== undefined) return;
+    setBusy(true);
+    setStatus(undefined);
+    try {
+      const result = await workbook.run((context) => writeCompareSheet(context, inputs, { sheetName, sourceNotes: workbook.supports('1.18') ? 'notes' : 'prompts' }));
+      setStatus({
+        intent: 'success',
+        title: sheetName === undefined ? 'Inserted' : 'Updated',
+        text: `The comparison is on sheet "${result.sheetName}": live PARTAGE formulas over the named table, each with its COREGAP verdict, and a chart.`,
+      });
+      setSheetName(result.sheetName);
+      setWarnings([]);
+    } catch (error) {
+      setStatus({ intent: 'error', title: sheetName === undefined ? 'Could not insert' : 'Could not update', text: messageOf(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const tableMessage = touched || draft.tableText !== '' ? validation.tableError : undefined;
+  const source = draft.selection !== undefined && draft.tableText.trim() === '' ? draft.selection.source : undefined;
+
+  return (
+    <section className={styles.root} aria-labelledby="compare-heading" data-testid="compare-screen">
+      <header>
+        <Subtitle2 as="h2" id="compare-heading" className={styles.heading}>
+          Compare methods
+        </Subtitle2>
+        <Caption1 as="p" className={styles.muted} data-testid="compare-mode">
+          {sheetName === undefined
+            ? 'Shapley, Banzhaf, leave-one-out, nucleolus, Owen and pro rata side by side, each with its core check.'
+            : `Editing sheet "${sheetName}": Update rewrites it in place.`}
+        </Caption1>
+      </header>
+
+      {offer !== undefined && (
+        <MessageBar intent="info" data-testid="compare-offer">
+          <MessageBarBody>Sheet "{offer.sheetName}" holds a comparison of methods.</MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => load(offer)} data-testid="compare-offer-edit">
+              Edit it
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {warnings.length > 0 && (
+        <MessageBar intent="warning" data-testid="compare-warnings">
+          <MessageBarBody>
+            <MessageBarTitle>Some cells of the sheet could not be read</MessageBarTitle>
+            {warnings.join(' · ')}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+
+      <div className={styles.row}>
+        <Button appearance="secondary" size="small" data-testid="compare-example" onClick={() => startNew(box3Draft())}>
+          Box 3 example
+        </Button>
+        <Button appearance="subtle" size="small" data-testid="compare-new" onClick={() => startNew(emptyCompareDraft())}>
+          New comparison
+        </Button>
+      </div>
+
+      <Field label="Title">
+        <Input value={draft.title} onChange={(_, d) => change({ title: d.value })} data-testid="compare-title" placeholder="e.g. Image catalogues, 2026" />
+      </Field>
+
+      <Field
+        label="Coalition table (coalition, value)"
+        hint={source !== undefined ? `From the selection ${source}; paste cells here instead to replace it.` : 'Paste cells copied from Excel: one coalition per line (A,B  80), or a header row of players with 0/1 columns and the value last.'}
+        validationMessage={tableMessage}
+        validationState={tableMessage !== undefined ? 'error' : 'none'}
+      >
+        <Textarea
+          value={draft.tableText}
+          onChange={(_, d) => change({ tableText: d.value, sourceLabel: undefined })}
+          onBlur={() => setTouched(true)}
+          resize="vertical"
+          rows={6}
+          textarea={{ className: styles.mono }}
+          data-testid="compare-table"
+        />
+      </Field>
+      <div className={styles.row}>
+        <Button
+          size="small"
+          data-testid="compare-use-selection"
+          disabledFocusable={workbookReason !== undefined}
+          title={workbookReason}
+          onClick={() => void useSelection()}
+        >
+          Use selection
+        </Button>
+      </div>
+
+      <Field
+        label="A priori unions (optional, for the Owen value)"
+        hint={'One line per union ("Union 1: A, B"), or two columns (player, union) pasted from Excel.'}
+        validationMessage={validation.unionsError}
+        validationState={validation.unionsError !== undefined ? 'error' : 'none'}
+      >
+        <Textarea
+          value={draft.unionsText}
+          onChange={(_, d) => change({ unionsText: d.value })}
+          resize="vertical"
+          rows={2}
+          textarea={{ className: styles.mono }}
+          data-testid="compare-unions"
+        />
+      </Field>
+
+      {inputs !== undefined && previews !== undefined && (
+        <section aria-labelledby="compare-preview-heading" data-testid="compare-preview">
+          <Subtitle2 as="h3" id="compare-preview-heading" className={styles.heading}>
+            Preview: {inputs.players.length} players, v(N) = {formatNumber(inputs.values[inputs.values.length - 1])}
+          </Subtitle2>
+          <Caption1 as="p" className={styles.muted} data-testid="compare-nucleolus-kind">
+            {nucleolusExplanation(inputs)}
+          </Caption1>
+          <div className={styles.scroll}>
+            <Table size="extra-small" className={styles.table} aria-label="Allocations by method">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Player</TableHeaderCell>
+                  {previews.map((p) => (
+                    <TableHeaderCell key={p.method} data-testid="compare-method-title">
+                      {p.title}
+                    </TableHeaderCell>
+                  ))}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {inputs.players.map((player, i) => (
+                  <TableRow key={player}>
+                    <TableCell>{player}</TableCell>
+                    {previews.map((p) => (
+                      <TableCell key={p.method} className={styles.number} data-testid={`compare-value-${p.method}`} data-value={p.values?.[i] ?? ''}>
+                        {p.values !== undefined ? formatNumber(p.values[i]) : '—'}
+                      </TableCell>
+                    ))}
+                  </TableRow>
+                ))}
+                <TableRow>
+                  <TableCell>Largest excess</TableCell>
+                  {previews.map((p) => (
+                    <TableCell key={p.method} className={styles.number} data-testid={`compare-excess-${p.method}`} data-value={p.core !== undefined && 'excess' in p.core ? p.core.excess : ''}>
+                      {p.core !== undefined && 'excess' in p.core ? `${p.core.coalition}: ${formatNumber(p.core.excess)}` : '—'}
+                    </TableCell>
+                  ))}
+                </TableRow>
+              </TableBody>
+            </Table>
+          </div>
+          <ul className={styles.verdicts} data-testid="compare-verdicts">
+            {previews.map((p) => (
+              <li key={p.method} data-testid={`compare-verdict-${p.method}`}>
+                <Body1>
+                  <strong>{p.title}</strong>:{' '}
+                  {p.error !== undefined ? (
+                    <span className={styles.methodError}>{p.error}</span>
+                  ) : p.core === undefined ? null : 'error' in p.core ? (
+                    <span className={styles.methodError}>core check: {p.core.error}</span>
+                  ) : (
+                    verdict(p.core)
+                  )}
+                </Body1>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <div className={styles.row}>
+        <Button
+          appearance="primary"
+          data-testid="compare-insert"
+          disabledFocusable={insertReason !== undefined || busy}
+          aria-describedby={insertReason !== undefined ? 'compare-insert-reason' : undefined}
+          onClick={() => void insert()}
+          icon={busy ? <Spinner size="tiny" /> : undefined}
+        >
+          {sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`}
+        </Button>
+        {insertReason !== undefined && (
+          <Caption1 id="compare-insert-reason" className={styles.reason} data-testid="compare-insert-reason">
+            {insertReason}
+          </Caption1>
+        )}
+      </div>
+      {status !== undefined && (
+        <MessageBar intent={status.intent} data-testid="compare-status">
+          <MessageBarBody>
+            <MessageBarTitle>{status.title}</MessageBarTitle>
+            {status.text}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </section>
+  );
+}
