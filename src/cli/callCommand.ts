@@ -29,6 +29,7 @@ Examples:
   partage call PURPOSESHARE '[385e6, "generalist", 0.4]'
   partage call SHAPLEY '[[["A"],["B"],["A,B"]], [[50],[40],[80]]]'
   echo '[[[4],[4],[4],[2],[2],[1]], 12]' | partage call VOTINGPOWER
+  partage call NUCLEOLUS '[[["A"],["B"],["C"],["A,B"],["A,C"],["B,C"],["A,B,C"]], [[0],[0],[0],[0],[0],[100],[200]]]'
 
 Exit status: 0 value printed, 1 the function returned an error (printed as JSON),
 2 usage error, 3 internal error.`,
@@ -45,7 +46,17 @@ Exit status: 0 value printed, 1 the function returned an error (printed as JSON)
       const spec = findFunction(name);
       if (spec === undefined) usage(`unknown function '${name}'; known: ${Object.keys(FUNCTIONS).join(', ')}`);
       const args = parseArguments(spec, json, io, usage);
-      setStatus(runFunction(spec, args, io));
+      const status = runFunction(spec, args, io);
+      if (typeof status === 'number') setStatus(status);
+      else {
+        // An asynchronous function (NUCLEOLUS): runCli has returned by the time it settles, so
+        // its status goes to process.exitCode, as the companion command's late failures do.
+        setStatus(EXIT.ok);
+        void status.then((late) => {
+          setStatus(late);
+          if (late !== EXIT.ok) process.exitCode = late;
+        });
+      }
     });
   return call;
 }
@@ -80,20 +91,35 @@ function parseArguments(spec: FunctionSpec, json: string | undefined, io: CliIo,
   return parsed;
 }
 
-function runFunction(spec: FunctionSpec, args: unknown[], io: CliIo): number {
+function runFunction(spec: FunctionSpec, args: unknown[], io: CliIo): number | Promise<number> {
+  let value: ReturnType<typeof callFunction>;
   try {
-    const value = callFunction(spec, args);
-    io.writeOut(`${JSON.stringify({ value })}\n`);
-    return EXIT.ok;
+    value = callFunction(spec, args);
   } catch (error) {
-    if (error instanceof FunctionError) {
-      io.writeOut(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
-      return EXIT.functionError;
-    }
-    // Excel would show #VALUE! for a bug too; the distinct status and the stack are for us.
-    const detail = error instanceof Error ? error.message : String(error);
-    io.writeOut(`${JSON.stringify({ error: '#VALUE!', message: `internal error in ${spec.name}: ${detail}` })}\n`);
-    io.writeErr(`${error instanceof Error && error.stack ? error.stack : detail}\n`);
-    return EXIT.internal;
+    return reportError(spec, error, io);
   }
+  if (value instanceof Promise) {
+    return value.then(
+      (settled) => printValue(settled, io),
+      (error: unknown) => reportError(spec, error, io),
+    );
+  }
+  return printValue(value, io);
+}
+
+function printValue(value: unknown, io: CliIo): number {
+  io.writeOut(`${JSON.stringify({ value })}\n`);
+  return EXIT.ok;
+}
+
+function reportError(spec: FunctionSpec, error: unknown, io: CliIo): number {
+  if (error instanceof FunctionError) {
+    io.writeOut(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
+    return EXIT.functionError;
+  }
+  // Excel would show #VALUE! for a bug too; the distinct status and the stack are for us.
+  const detail = error instanceof Error ? error.message : String(error);
+  io.writeOut(`${JSON.stringify({ error: '#VALUE!', message: `internal error in ${spec.name}: ${detail}` })}\n`);
+  io.writeErr(`${error instanceof Error && error.stack ? error.stack : detail}\n`);
+  return EXIT.internal;
 }

@@ -58,7 +58,8 @@ export function COREGAP(coalitions: unknown, values: unknown, allocation: unknow
 interface Partition {
   /** Player indices of each union, in order of first appearance. */
   members: number[][];
-  unionNames: string[];
+  /** As first written: text trimmed, a number kept a number (stage 1, 2, 3). */
+  unionNames: (string | number)[];
   /** The rows of `unions` that name a player, in order. */
   rows: { player: number; union: number }[];
 }
@@ -96,7 +97,7 @@ function readUnions(unions: unknown, table: CoalitionTable): Partition {
       union = partition.members.length;
       unionOf.set(key, union);
       partition.members.push([]);
-      partition.unionNames.push(unionName);
+      partition.unionNames.push(typeof unionCell === 'number' ? unionCell : unionName);
     }
     partition.members[union].push(player);
     partition.rows.push({ player, union });

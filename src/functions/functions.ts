@@ -64,6 +64,19 @@ export function LEAVEONEOUT(coalitions: unknown[][], values: unknown[][], player
 }
 
 /**
+ * The nucleolus: the split of v(N) that makes the most dissatisfied coalition as little dissatisfied as possible, then the next, and so on (Schmeidler).
+ * @customfunction NUCLEOLUS
+ * @param coalitions Column of coalition labels such as A,B or {A; B} (empty, {} or ∅ is the empty coalition), or a 0/1 membership matrix with one column per player.
+ * @param values Column of the value of each coalition, same height as coalitions. All 2^n coalitions are needed (at most 16 players); v(∅) may be left out (0).
+ * @param [players] Player names: fixes the output order, and names the columns of a membership matrix (required then).
+ * @param [kind] "nucleolus" (default: every player gets at least its stand-alone value) or "prenucleolus" (no such bound; always exists).
+ * @returns One row per player: name and nucleolus value. The values sum to v(N).
+ */
+export function NUCLEOLUS(coalitions: unknown[][], values: unknown[][], players?: unknown[][], kind?: unknown): Promise<Array<Array<string | number>>> {
+  return invokeAsync('NUCLEOLUS', [coalitions, values, players, kind]) as Promise<Array<Array<string | number>>>;
+}
+
+/**
  * Is a proposed split stable? The coalition whose value most exceeds what the split gives its members: an excess <= 0 means the split is in the core.
  * @customfunction COREGAP
  * @param coalitions Column of coalition labels such as A,B or {A; B} (empty, {} or ∅ is the empty coalition), or a 0/1 membership matrix with one column per player.
@@ -77,15 +90,17 @@ export function COREGAP(coalitions: unknown[][], values: unknown[][], allocation
 }
 
 /**
- * Voting power of each member of a weighted voting body (a coalition wins when its weights reach the quota), exact.
+ * Voting power of each member of a weighted voting body (a coalition wins when its weights reach the quota, optionally with enough members too: a double majority), exact.
  * @customfunction VOTINGPOWER
  * @param weights Column of the members' voting weights (empty cells are not members).
  * @param quota Total weight a coalition needs to win.
  * @param [index] "shapley" for the Shapley-Shubik index (default) or "banzhaf" for the normalised Banzhaf index.
+ * @param [memberQuota] Double majority: the least number of members a winning coalition needs as well (a count, e.g. 15 of 27; default none).
+ * @param [blockingMinority] A coalition wins anyway when fewer than this many members are left outside it (e.g. 4 in the EU Council; default none).
  * @returns Column of voting powers, one per member, summing to 1.
  */
-export function VOTINGPOWER(weights: unknown[][], quota: unknown, index?: unknown): Array<Array<string | number>> {
-  return invoke('VOTINGPOWER', [weights, quota, index]) as Array<Array<string | number>>;
+export function VOTINGPOWER(weights: unknown[][], quota: unknown, index?: unknown, memberQuota?: unknown, blockingMinority?: unknown): Array<Array<string | number>> {
+  return invoke('VOTINGPOWER', [weights, quota, index, memberQuota, blockingMinority]) as Array<Array<string | number>>;
 }
 
 /**
@@ -93,10 +108,11 @@ export function VOTINGPOWER(weights: unknown[][], quota: unknown, index?: unknow
  * @customfunction SIMILARITYSPLIT
  * @param scores One row per AI output, one column per rightholder: the rightholder's best similarity to that output (empty: none).
  * @param [threshold] Recognisability filter: scores below it count as 0 (default 0). A row with no score reaching it gets 0 shares.
- * @returns Same shape as scores: each rightholder's share of each output.
+ * @param [modelScores] The model as a player: each output's similarity to what the model makes alone (one per row, or one for all; not filtered by the threshold). Adds a last column, the model's share.
+ * @returns Same shape as scores (plus the model's column with modelScores): each rightholder's share of each output.
  */
-export function SIMILARITYSPLIT(scores: unknown[][], threshold?: unknown): Array<Array<string | number>> {
-  return invoke('SIMILARITYSPLIT', [scores, threshold]) as Array<Array<string | number>>;
+export function SIMILARITYSPLIT(scores: unknown[][], threshold?: unknown, modelScores?: unknown): Array<Array<string | number>> {
+  return invoke('SIMILARITYSPLIT', [scores, threshold, modelScores]) as Array<Array<string | number>>;
 }
 
 /**
@@ -154,7 +170,16 @@ export function PAYTOTRAIN(amount: unknown, counts: unknown[][], weights?: unkno
 
 function invoke(name: string, args: unknown[]): ExcelResult {
   try {
-    return callFunction(FUNCTIONS[name], args);
+    return callFunction(FUNCTIONS[name], args) as ExcelResult;
+  } catch (error) {
+    throw toCustomFunctionsError(error, name);
+  }
+}
+
+/** For the asynchronous adapters: a rejection becomes the same CustomFunctions.Error a throw does. */
+async function invokeAsync(name: string, args: unknown[]): Promise<ExcelResult> {
+  try {
+    return await callFunction(FUNCTIONS[name], args);
   } catch (error) {
     throw toCustomFunctionsError(error, name);
   }

@@ -1,6 +1,7 @@
 import { COREGAP, LEAVEONEOUT, OWEN } from './allocationFunctions';
 import { BANZHAF, SHAPLEY } from './coalitionFunctions';
 import { FunctionError } from './errors';
+import { NUCLEOLUS } from './nucleolusFunction';
 import { type ExcelResult } from './ranges';
 import { PAYTOTRAIN, PURPOSESHARE, TRANSFERBASE } from './remunerationFunctions';
 import { RIGHTSMAP } from './rightsMap';
@@ -18,7 +19,8 @@ export interface FunctionSpec {
   readonly summary: string;
   /** In call order; required parameters come first. */
   readonly parameters: readonly FunctionParameter[];
-  readonly implementation: (...args: unknown[]) => ExcelResult;
+  /** NUCLEOLUS returns a Promise (its LP solver loads asynchronously); the others return the result itself. */
+  readonly implementation: (...args: unknown[]) => ExcelResult | Promise<ExcelResult>;
 }
 
 const required = (name: string): FunctionParameter => ({ name, optional: false });
@@ -54,6 +56,12 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.freeze({
     parameters: [required('coalitions'), required('values'), optional('players')],
     implementation: LEAVEONEOUT as FunctionSpec['implementation'],
   },
+  NUCLEOLUS: {
+    name: 'NUCLEOLUS',
+    summary: 'the nucleolus ("nucleolus", default) or pre-nucleolus ("prenucleolus") from a complete coalition table; [player, value] per player',
+    parameters: [required('coalitions'), required('values'), optional('players'), optional('kind')],
+    implementation: NUCLEOLUS as FunctionSpec['implementation'],
+  },
   COREGAP: {
     name: 'COREGAP',
     summary: 'the coalition with the largest excess v(S) - x(S) under a proposed split; [coalition, excess] (<= 0: in the core)',
@@ -62,14 +70,14 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.freeze({
   },
   VOTINGPOWER: {
     name: 'VOTINGPOWER',
-    summary: 'Shapley-Shubik ("shapley") or normalised Banzhaf ("banzhaf") power of a weighted voting body',
-    parameters: [required('weights'), required('quota'), optional('index')],
+    summary: 'Shapley-Shubik ("shapley") or normalised Banzhaf ("banzhaf") power of a weighted voting body, optionally a double majority (members and weight)',
+    parameters: [required('weights'), required('quota'), optional('index'), optional('memberQuota'), optional('blockingMinority')],
     implementation: VOTINGPOWER as FunctionSpec['implementation'],
   },
   SIMILARITYSPLIT: {
     name: 'SIMILARITYSPLIT',
-    summary: 'per output row, shares of the rightholders (columns) by the Shapley value of the max game',
-    parameters: [required('scores'), optional('threshold')],
+    summary: 'per output row, shares of the rightholders (columns) by the Shapley value of the max game; with modelScores the model is one more player (last column)',
+    parameters: [required('scores'), optional('threshold'), optional('modelScores')],
     implementation: SIMILARITYSPLIT as FunctionSpec['implementation'],
   },
   RIGHTSMAP: {
@@ -113,10 +121,21 @@ export function signatureOf(spec: FunctionSpec): string {
  * Calls an adapter and checks what it returns: an infinite or NaN number (an overflow on
  * extreme inputs) becomes #NUM! instead of reaching a cell, where Excel would show nothing
  * useful. Missing trailing arguments are passed as undefined, like Excel's omitted arguments.
+ * An asynchronous adapter's Promise is returned as a Promise of the checked result (its errors
+ * as rejections); a synchronous adapter's result stays synchronous.
  */
-export function callFunction(spec: FunctionSpec, args: readonly unknown[]): ExcelResult {
+export function callFunction(spec: FunctionSpec, args: readonly unknown[]): ExcelResult | Promise<ExcelResult> {
   const padded = spec.parameters.map((_, i) => args[i]);
   const result = spec.implementation(...padded);
+  if (isPromise(result)) return result.then((settled) => checkResult(spec, settled));
+  return checkResult(spec, result);
+}
+
+function isPromise(value: ExcelResult | Promise<ExcelResult>): value is Promise<ExcelResult> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function checkResult(spec: FunctionSpec, result: ExcelResult): ExcelResult {
   if (typeof result === 'number') {
     if (!Number.isFinite(result)) throw notFinite(spec, result);
     // -0 (e.g. 0 × a negative share) displays as 0 in Excel; normalising keeps results equal under Object.is.

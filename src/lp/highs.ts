@@ -12,11 +12,13 @@
  *   and rewrites to that asset's URL (webpack.config.js names it highs.wasm).
  */
 import type { Highs } from 'highs';
-import type { LinearProgram, LpSolution, LpSolver, LpStatus } from '../engine/lp/linearProgram';
+import type { LinearProgram, LpRows, LpSession, LpSolution, LpSolver, LpStatus } from '../engine/lp/linearProgram';
 
 /** HiGHS tolerances are 1e-7 by default; tighter ones make the nucleolus's tight sets cleaner. */
 const OPTIONS = {
   output_flag: false,
+  // The programs are small; presolve would cost more than it saves and lose the warm start.
+  presolve: 'off',
   primal_feasibility_tolerance: 1e-9,
   dual_feasibility_tolerance: 1e-9,
 } as const;
@@ -42,49 +44,56 @@ class HighsSolver implements LpSolver {
     this.version = highs.version.string;
   }
 
-  solve(program: LinearProgram): LpSolution {
-    const numRows = program.rowLower.length;
+  open(program: LinearProgram): LpSession {
+    const { numCols, rows } = program;
     const model = this.highs.createModel({
-      numCols: program.numCols,
-      numRows,
+      numCols,
+      numRows: rows.lower.length,
       colCost: program.cost,
       colLower: program.colLower,
       colUpper: program.colUpper,
-      rowLower: program.rowLower,
-      rowUpper: program.rowUpper,
-      matrix: {
-        format: 'csr',
-        numRows,
-        numCols: program.numCols,
-        starts: program.rowStarts,
-        indices: program.rowIndices,
-        values: program.rowValues,
-      },
+      rowLower: rows.lower,
+      rowUpper: rows.upper,
+      matrix: { format: 'csr', numRows: rows.lower.length, numCols, starts: rows.starts, indices: rows.indices, values: rows.values },
     });
     try {
       model.options.set(OPTIONS);
-      model.run();
-      const code = model.getModelStatus();
-      const status = this.statusOf(code);
-      const empty = new Float64Array(0);
-      if (status !== 'optimal') return { status, detail: this.statusName(code), colValue: empty, colDual: empty, rowDual: empty };
-      const solution = model.getSolution();
-      return { status, colValue: solution.colValue, colDual: solution.colDual, rowDual: solution.rowDual };
-    } finally {
+    } catch (error) {
       model.dispose();
+      throw error;
     }
-  }
-
-  private statusOf(code: number): LpStatus {
-    const codes = this.highs.constants.modelStatus;
-    if (code === codes.optimal) return 'optimal';
-    if (code === codes.infeasible) return 'infeasible';
-    if (code === codes.unbounded || code === codes.unboundedOrInfeasible) return 'unbounded';
-    return 'failed';
-  }
-
-  private statusName(code: number): string {
     const codes = this.highs.constants.modelStatus as Readonly<Record<string, number>>;
-    return Object.keys(codes).find((key) => codes[key] === code) ?? `model status ${code}`;
+    return {
+      addRows(added: LpRows) {
+        const count = added.lower.length;
+        model.addRows({
+          lower: added.lower,
+          upper: added.upper,
+          matrix: { format: 'csr', numRows: count, numCols, starts: added.starts, indices: added.indices, values: added.values },
+        });
+      },
+      solve(): LpSolution {
+        model.run();
+        const code = model.getModelStatus();
+        const status = statusOf(code, codes);
+        if (status !== 'optimal') {
+          const empty = new Float64Array(0);
+          const detail = Object.keys(codes).find((key) => codes[key] === code) ?? `model status ${code}`;
+          return { status, detail, colValue: empty, colDual: empty, rowDual: empty };
+        }
+        const solution = model.getSolution();
+        return { status, colValue: solution.colValue, colDual: solution.colDual, rowDual: solution.rowDual };
+      },
+      close() {
+        model.dispose();
+      },
+    };
   }
+}
+
+function statusOf(code: number, codes: Readonly<Record<string, number>>): LpStatus {
+  if (code === codes.optimal) return 'optimal';
+  if (code === codes.infeasible) return 'infeasible';
+  if (code === codes.unbounded || code === codes.unboundedOrInfeasible) return 'unbounded';
+  return 'failed';
 }

@@ -142,8 +142,9 @@ export const FUNCTION_CATALOG: readonly FunctionEntry[] = [
     parameters: [
       required('scores', 'One row per AI output, one column per rightholder: that rightholder’s best similarity to the output.'),
       optional('threshold', 'Recognisability filter: an output whose similarities all stay below it is not shared.'),
+      optional('modelScores', 'The model as a player: each output’s similarity to what the model makes alone (one per row or one for all), not filtered by the threshold.'),
     ],
-    result: 'A matrix of shares of the same shape; each row sums to 1, or to 0 when nothing reaches the threshold.',
+    result: 'A matrix of shares of the same shape; each row sums to 1, or to 0 when nothing reaches the threshold. With modelScores, a last column holds the model’s share, and a row nothing reaches goes to the model.',
   },
   {
     name: 'RIGHTSMAP',
@@ -164,6 +165,8 @@ export const FUNCTION_CATALOG: readonly FunctionEntry[] = [
       required('weights', 'Voting weight of each member: a column of non-negative numbers.'),
       required('quota', 'Total weight a decision needs: more than 0 and at most the sum of the weights.'),
       optional('index', '"shapley" (Shapley–Shubik, default) or "banzhaf" (normalised Banzhaf).'),
+      optional('memberQuota', 'Double majority: the least number of members a winning coalition also needs (e.g. 15 of 27 in the EU Council).'),
+      optional('blockingMinority', 'A coalition wins anyway when fewer than this many members are left outside it (4 in the EU Council).'),
     ],
     result: 'A column with the power of each member.',
   },

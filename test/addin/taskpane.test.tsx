@@ -18,8 +18,8 @@ const DESIGN_SIGNATURES = [
   'PARTAGE.PAYTOTRAIN(amount, counts, [weights], [minimumPayout], [decimals])',
   'PARTAGE.SHAPLEY(coalitions, values, [players], [amount])',
   'PARTAGE.BANZHAF(coalitions, values, [players])',
-  'PARTAGE.SIMILARITYSPLIT(scores, [threshold])',
-  'PARTAGE.VOTINGPOWER(weights, quota, [index])',
+  'PARTAGE.SIMILARITYSPLIT(scores, [threshold], [modelScores])',
+  'PARTAGE.VOTINGPOWER(weights, quota, [index], [memberQuota], [blockingMinority])',
 ];
 
 function render(): Document {
@@ -37,6 +37,23 @@ describe('task pane', () => {
     expect(byTag(doc, 'h1').map(text)).toEqual(['partage']);
     expect(byTag(doc, 'h2').map(text)).toEqual(['What this add-in does', 'Function reference']);
     expect(byTag(doc, 'main')).toHaveLength(1);
+  });
+
+  test('has one tab per task, in order, the two allocation screens before Functions', () => {
+    const tabs = byTag(doc, '*').filter((e) => e.getAttribute('role') === 'tab');
+    // Fluent keeps a hidden bold copy of an unselected tab's label (to reserve its width): the
+    // label is the tab's first content span.
+    const label = (tab: Element) => text(Array.from(tab.getElementsByTagName('span')).find((span) => /fui-Tab__content/.test(span.getAttribute('class') ?? ''))!);
+    expect(tabs.map(label)).toEqual(['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Functions']);
+    expect(tabs.map((t) => t.getAttribute('aria-controls'))).toEqual([
+      'panel-companion',
+      'panel-press',
+      'panel-batch',
+      'panel-distribution',
+      'panel-compare',
+      'panel-multistage',
+      'panel-functions',
+    ]);
   });
 
   test('lists every PARTAGE function with the signature of DESIGN §3, one heading each', () => {

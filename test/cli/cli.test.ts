@@ -62,10 +62,10 @@ describe('partage (spawned)', () => {
   });
 
   test('a usage error exits 2 with the message and usage on stderr', () => {
-    const { status, stdout, stderr } = partage(['call', 'OWEN', '[]']);
+    const { status, stdout, stderr } = partage(['call', 'NOSUCHFUNCTION', '[]']);
     expect(status).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain("unknown function 'OWEN'");
+    expect(stderr).toContain("unknown function 'NOSUCHFUNCTION'");
     expect(stderr).toContain('Usage: partage call');
   });
 

@@ -61,7 +61,7 @@ describe('OWEN', () => {
 
   test('every player alone, or all in one union, is the Shapley value (Box 3: 45, 30, 25)', () => {
     const alone = OWEN(box3.coalitions, box3.values, [['A', 1], ['B', 2], ['C', 3]]);
-    expect(alone).toEqual([['A', '1', 45], ['B', '2', 30], ['C', '3', 25]]);
+    expect(alone).toEqual([['A', 1, 45], ['B', 2, 30], ['C', 3, 25]]);
     const together = OWEN(box3.coalitions, box3.values, [['A', 'all'], ['B', 'all'], ['C', 'all'], ['', '']]);
     expect(together.map((r) => r[2])).toEqual([45, 30, 25]);
   });

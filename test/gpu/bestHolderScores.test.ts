@@ -10,8 +10,11 @@ import { plainArrays, similarityProblem, type ArrayAllocator, type SimilarityPro
 import { bestScoreErrorBound } from '../../src/gpu/attribution/bestScoresShader';
 import { BEST_BUFFER_BYTES, GpuHolderScorer, type GpuHolderScorerOptions } from '../../src/gpu/attribution/holderScores';
 import { GpuContext } from '../../src/gpu/context';
-import { describeGpu, testGpu } from './testDevice';
+import { describeGpu, testGpu, GPU_TEST_TIMEOUT_MS } from './testDevice';
 import { mulberry32 as random } from '../helpers/random';
+
+// SwiftShader on a busy machine is slow: no test may depend on its speed (testDevice.ts).
+jest.setTimeout(GPU_TEST_TIMEOUT_MS);
 
 interface Case {
   m: number;
@@ -74,7 +77,7 @@ describeGpu('GpuHolderScorer', () => {
   let gpu: GpuContext;
   beforeAll(async () => {
     gpu = await testGpu();
-  });
+  }, GPU_TEST_TIMEOUT_MS);
 
   test('the documented tolerance: under 2e-6 up to d = 256, 2.8e-6 at d = 512', () => {
     expect(bestScoreErrorBound(130)).toBeLessThan(2e-6);

@@ -7,8 +7,11 @@ import { EngineInputError } from '../../src/engine/errors';
 import { exactShapleyOfPlayers } from '../../src/engine/shapley/exact';
 import { EXACT_TABLE_TOLERANCE, exactShapleyOfTableGpu } from '../../src/gpu/shapley/exactTable';
 import { bruteForceShapley } from '../helpers/bruteForce';
-import { describeGpu, testGpu } from './testDevice';
+import { describeGpu, testGpu, GPU_TEST_TIMEOUT_MS } from './testDevice';
 import { mulberry32 as uniform } from '../helpers/random';
+
+// SwiftShader on a busy machine is slow: no test may depend on its speed (testDevice.ts).
+jest.setTimeout(GPU_TEST_TIMEOUT_MS);
 
 /** Full 53-bit random doubles in [−100, 100), so that no sum is exact by luck. */
 const fullPrecision = (u: () => number): number => 200 * (u() + u() * 2 ** -32) - 100;

@@ -11,7 +11,10 @@ import { EngineInputError } from '../../src/engine/errors';
 import { GpuContext } from '../../src/gpu/context';
 import { drawPermutationsGpu } from '../../src/gpu/shapley/permutations';
 import { MULHI32_WGSL, PHILOX_WGSL } from '../../src/gpu/wgsl/philox';
-import { describeGpu, testGpu } from './testDevice';
+import { describeGpu, testGpu, GPU_TEST_TIMEOUT_MS } from './testDevice';
+
+// SwiftShader on a busy machine is slow: no test may depend on its speed (testDevice.ts).
+jest.setTimeout(GPU_TEST_TIMEOUT_MS);
 
 
 /** Test kernel: row r of `io` holds (c0, c1, c2, c3, k0, k1, a, b) and gets Philox and mulhi32. */

@@ -22,8 +22,11 @@ import {
   type GpuSamplingGame,
   type SamplingGameDescription,
 } from '../../src/gpu/shapley/sampleBlocks';
-import { describeGpu, testGpu } from './testDevice';
+import { describeGpu, testGpu, GPU_TEST_TIMEOUT_MS } from './testDevice';
 import { mulberry32 as uniform } from '../helpers/random';
+
+// SwiftShader on a busy machine is slow: no test may depend on its speed (testDevice.ts).
+jest.setTimeout(GPU_TEST_TIMEOUT_MS);
 
 /** A game as the engine builds it (the reference) and as described for the GPU. */
 interface Case {
@@ -96,7 +99,7 @@ async function compare(
 }
 
 describeGpu('GpuBlockSampler', () => {
-  afterAll(() => console.log(`sampling: largest |gpu − cpu| / documented tolerance = ${worstRatio.toFixed(3)}`));
+  afterAll(() => console.log(`sampling: largest |gpu − cpu| / documented tolerance = ${worstRatio.toFixed(3)}`), GPU_TEST_TIMEOUT_MS);
 
   it('matches sampleBlock on table games of 1, 2, 3 and 7 players, plain and antithetic, with partial blocks', async () => {
     const gpu = await testGpu();

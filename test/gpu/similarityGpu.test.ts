@@ -28,8 +28,11 @@ import { recognisable } from '../../src/engine/attribution/similaritySplit';
 import { bestScoreErrorBound } from '../../src/gpu/attribution/bestScoresShader';
 import { attributeBlockGpu, GpuHolderScorer } from '../../src/gpu/attribution/holderScores';
 import { GpuContext } from '../../src/gpu/context';
-import { describeGpu, testGpu } from './testDevice';
+import { describeGpu, testGpu, GPU_TEST_TIMEOUT_MS } from './testDevice';
 import { mulberry32 as random } from '../helpers/random';
+
+// SwiftShader on a busy machine is slow: no test may depend on its speed (testDevice.ts).
+jest.setTimeout(GPU_TEST_TIMEOUT_MS);
 
 const D = 64;
 /** Holders with items; two more have none. */
@@ -185,7 +188,7 @@ describeGpu('attributeBlockGpu', () => {
   let gpu: GpuContext;
   beforeAll(async () => {
     gpu = await testGpu();
-  });
+  }, GPU_TEST_TIMEOUT_MS);
 
   test('blocks agree with the engine: counts and top holders exactly, shares and totals within the bound', async () => {
     const problem = designedProblem(150, 2024);
@@ -241,6 +244,56 @@ describeGpu('attributeBlockGpu', () => {
       expect(gpuResult.tops.map((t) => Array.from(t.holders))).toEqual(cpuResult.tops.map((t) => Array.from(t.holders)));
       // Holders with no items get nothing on either backend.
       for (const h of [HOLDERS, HOLDERS + 1]) expect([gpuResult.market[h], gpuResult.user[h]]).toEqual([0, 0]);
+    } finally {
+      scorer.destroy();
+    }
+  });
+
+  test('with model scores (the model as a player): the split after the GPU scores is the engine\'s, model slot and top-list model shares included', async () => {
+    const plain = designedProblem(110, 99);
+    // The model's score of each output sits halfway between two of its counted holders' scores
+    // (or below all of them, or above), so it is ≥ 0.015 from every score the GPU computes: the
+    // order of the max game is the same on both backends. Outputs nobody reaches go to the model.
+    const modelScores = new Float64Array(plain.outputCount);
+    for (let o = 0; o < plain.outputCount; o++) {
+      const counted = Array.from(holderScoresOf(plain, o))
+        .filter((s) => recognisable(s, THRESHOLD))
+        .sort((a, b) => a - b);
+      const k = o % (counted.length + 1);
+      modelScores[o] = counted.length === 0 ? 0.4 : k === 0 ? counted[0] / 2 : k === counted.length ? Math.min(1, counted[k - 1] + 0.05) : (counted[k - 1] + counted[k]) / 2;
+    }
+    const problem: SimilarityProblem = { ...plain, modelScores };
+    // One more player: H_13 in place of H_12 in the bound (the top score only grows).
+    const share = shareTolerance(plain) * (1 + 1 / (HOLDERS + 1) / HARMONIC);
+    const score = bestScoreErrorBound(D);
+    let totalWeight = 0;
+    for (const w of problem.weights) totalWeight += w;
+    const scorer = GpuHolderScorer.create(gpu, problem, { maxChunkItems: 23 });
+    try {
+      const cpuScratch = new SimilarityScratch(problem);
+      const gpuScratch = new SimilarityScratch(problem);
+      for (const size of [16, 9]) {
+        for (let from = 0; from < problem.outputCount; from += size) {
+          const to = Math.min(problem.outputCount, from + size);
+          const cpuBlock = attributeBlock(problem, from, to, cpuScratch);
+          const gpuBlock = await attributeBlockGpu(scorer, problem, from, to, gpuScratch);
+          expect(cpuBlock.market).toHaveLength(HOLDER_COUNT + 1);
+          expectSameBlock(gpuBlock, cpuBlock, share, score, totalWeight);
+          expectClose(gpuBlock.tops.model!, cpuBlock.tops.model!, share);
+        }
+      }
+      const totals = new SimilarityTotals(problem.holderCount, Math.min(problem.outputCount, problem.topOutputs), true);
+      for (let from = 0; from < problem.outputCount; from += 16) {
+        totals.add(await attributeBlockGpu(scorer, problem, from, Math.min(problem.outputCount, from + 16), gpuScratch));
+      }
+      const gpuResult = similarityAttributionOf(totals);
+      const cpuResult = attributeSimilarity(problem, 16);
+      expectClose([gpuResult.model!.market, gpuResult.model!.user], [cpuResult.model!.market, cpuResult.model!.user], share * totalWeight);
+      expectClose(gpuResult.market, cpuResult.market, share * totalWeight);
+      // Every output's weight is shared out, to holders or to the model.
+      const shared = Array.from(cpuResult.market).reduce((a, b) => a + b, 0) + cpuResult.model!.market;
+      expect(shared).toBeCloseTo(totalWeight, 9);
+      expect(cpuResult.belowThreshold).toBeGreaterThan(0);
     } finally {
       scorer.destroy();
     }

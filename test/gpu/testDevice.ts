@@ -11,6 +11,13 @@ import { GpuContext } from '../../src/gpu/context';
 
 let softwareAdapter = false;
 
+/**
+ * The timeout of every GPU suite's tests and hooks. SwiftShader runs the kernels on the CPU, and
+ * on a busy machine (CI on shared cores) a kernel test can take many times its usual seconds: the
+ * suites must not depend on the machine's speed. Speed is measured by the benchmarks instead.
+ */
+export const GPU_TEST_TIMEOUT_MS = 600_000;
+
 /** Probed in a child process so that a crash of the driver cannot take the test worker down. */
 function probe(): string | undefined {
   const script = `
@@ -19,7 +26,7 @@ function probe(): string | undefined {
     dawn.create([]).requestAdapter().then((a) => { process.stdout.write(!a ? 'no WebGPU adapter (no GPU, and VK_ICD_FILENAMES does not point at SwiftShader)' : a.info.isFallbackAdapter || a.info.architecture === 'swiftshader' ? 'ok software' : 'ok'); process.exit(0); },
       (e) => { process.stdout.write('requestAdapter failed: ' + e.message); process.exit(0); });`;
   try {
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] });
     softwareAdapter = out === 'ok software';
     return out.startsWith('ok') ? undefined : out || 'the adapter probe printed nothing';
   } catch (error) {

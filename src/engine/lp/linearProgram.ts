@@ -13,12 +13,16 @@ export interface LinearProgram {
   readonly cost: Float64Array;
   readonly colLower: Float64Array;
   readonly colUpper: Float64Array;
-  readonly rowLower: Float64Array;
-  readonly rowUpper: Float64Array;
-  /** A by rows (compressed sparse row): row r holds indices/values[rowStarts[r] .. rowStarts[r + 1]). */
-  readonly rowStarts: Int32Array;
-  readonly rowIndices: Int32Array;
-  readonly rowValues: Float64Array;
+  readonly rows: LpRows;
+}
+
+/** Rows of A with their bounds, by rows (compressed sparse row): row r holds indices/values[starts[r] .. starts[r + 1]). */
+export interface LpRows {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly starts: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
 }
 
 export type LpStatus = 'optimal' | 'infeasible' | 'unbounded' | 'failed';
@@ -41,5 +45,18 @@ export interface LpSolver {
   /** Named in results so that a counterpart can re-run them: "HiGHS". */
   readonly name: string;
   readonly version: string;
-  solve(program: LinearProgram): LpSolution;
+  /** Loads a program to be solved, possibly several times as rows are added. */
+  open(program: LinearProgram): LpSession;
+}
+
+/**
+ * A program kept by the solver between solves: adding rows (constraint generation) and solving
+ * again starts from the previous basis, a few dual simplex iterations instead of a new solve.
+ */
+export interface LpSession {
+  /** Appends rows after the existing ones (their duals follow in the same order). */
+  addRows(rows: LpRows): void;
+  solve(): LpSolution;
+  /** Frees the solver's memory (WebAssembly memory is not garbage-collected). */
+  close(): void;
 }

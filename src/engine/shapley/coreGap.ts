@@ -13,7 +13,9 @@
  * all coalitions (Σx by a subset recurrence, each coalition's members added in a fixed order)
  * keeps only those within 2δ of the float maximum, δ a rigorous bound on the float error
  * (summation, subtraction, and the gap between each float and its decimal), and the exact
- * pass decides among those few. The excess returned is the float64 nearest to the exact one.
+ * pass decides among those few: in float64 on whole numbers (each input times 10^d) when that
+ * is exact, as it is for amounts and values with a few decimals, else in BigInt decimals. The
+ * excess returned is the float64 nearest to the exact one.
  */
 import { EngineInputError } from '../errors';
 import { compareDecimals, decimalOf, decimalToNumber, subtractDecimals, coefficientAt, type Decimal } from '../exact/decimal';
@@ -80,9 +82,9 @@ export function largestExcesses(values: ArrayLike<number>, n: number, allocation
   const byRank = (a: number, b: number): number => exact.compare(b, a) || contractOrder(candidates[a], candidates[b]);
   let ranked: number[];
   if (wanted === 1) {
-    let best = 0;
-    for (let k = 1; k < candidates.length; k++) if (byRank(k, best) < 0) best = k;
-    ranked = [best];
+    let top = 0;
+    for (let k = 1; k < candidates.length; k++) if (byRank(k, top) < 0) top = k;
+    ranked = [top];
   } else {
     ranked = [...candidates.keys()].sort(byRank).slice(0, wanted);
   }

@@ -32,7 +32,7 @@
  */
 import { EngineInputError } from '../errors';
 import { checkTable } from '../games/table';
-import type { LinearProgram, LpSolution, LpSolver } from '../lp/linearProgram';
+import type { LpRows, LpSession, LpSolution, LpSolver } from '../lp/linearProgram';
 
 export type NucleolusKind = 'nucleolus' | 'prenucleolus';
 
@@ -177,13 +177,19 @@ class NucleolusComputation {
     let solution: LpSolution;
     let x: Float64Array;
     let epsilon: number;
-    for (;;) {
-      solution = this.solveLevel(working);
-      x = solution.colValue.subarray(0, n);
-      epsilon = solution.colValue[n];
-      const violated = this.mostViolated(x, epsilon, inWorking, perRound);
-      if (violated.length === 0) break;
-      for (const mask of violated) keep(mask);
+    const session = this.openLevel(working);
+    try {
+      for (;;) {
+        solution = this.solve(session);
+        x = solution.colValue.subarray(0, n);
+        epsilon = solution.colValue[n];
+        const violated = this.mostViolated(x, epsilon, inWorking, perRound);
+        if (violated.length === 0) break;
+        for (const mask of violated) keep(mask);
+        session.addRows(this.rowsOf(violated.map((mask) => ({ mask, withEpsilon: true, lower: w[mask], upper: Infinity }))));
+      }
+    } finally {
+      session.close();
     }
     this.working = working;
     this.lastX = Float64Array.from(x);
@@ -225,47 +231,39 @@ class NucleolusComputation {
   }
 
   /** Columns x₀ … x_{n−1}, ε; rows: efficiency, the fixed equalities, x(S) + ε ≥ w(S) for S in `working`. */
-  private solveLevel(working: readonly number[]): LpSolution {
-    const { n } = this;
-    const rows = 1 + this.equalities.length + working.length;
-    const rowLower = new Float64Array(rows);
-    const rowUpper = new Float64Array(rows);
-    const rowStarts = new Int32Array(rows + 1);
-    const indices: number[] = [];
-    const coefficients: number[] = [];
-    const addRow = (r: number, mask: number, withEpsilon: boolean, lower: number, upper: number) => {
-      for (let i = 0; i < n; i++) {
-        if (mask & (1 << i)) {
-          indices.push(i);
-          coefficients.push(1);
-        }
-      }
-      if (withEpsilon) {
-        indices.push(n);
-        coefficients.push(1);
-      }
-      rowLower[r] = lower;
-      rowUpper[r] = upper;
-      rowStarts[r + 1] = indices.length;
-    };
-    addRow(0, this.full, false, this.w[this.full], this.w[this.full]);
-    this.equalities.forEach(({ mask, rhs }, k) => addRow(1 + k, mask, false, rhs, rhs));
-    working.forEach((mask, k) => addRow(1 + this.equalities.length + k, mask, true, this.w[mask], Infinity));
+  private openLevel(working: readonly number[]): LpSession {
+    const { n, w, full } = this;
     const cost = new Float64Array(n + 1);
     cost[n] = 1;
-    const program: LinearProgram = {
-      numCols: n + 1,
-      cost,
-      colLower: this.colLower,
-      colUpper: this.colUpper,
-      rowLower,
-      rowUpper,
-      rowStarts,
-      rowIndices: Int32Array.from(indices),
-      rowValues: Float64Array.from(coefficients),
+    const rows = [
+      { mask: full, withEpsilon: false, lower: w[full], upper: w[full] },
+      ...this.equalities.map(({ mask, rhs }) => ({ mask, withEpsilon: false, lower: rhs, upper: rhs })),
+      ...working.map((mask) => ({ mask, withEpsilon: true, lower: w[mask], upper: Infinity })),
+    ];
+    return this.solver.open({ numCols: n + 1, cost, colLower: this.colLower, colUpper: this.colUpper, rows: this.rowsOf(rows) });
+  }
+
+  private rowsOf(rows: ReadonlyArray<{ mask: number; withEpsilon: boolean; lower: number; upper: number }>): LpRows {
+    const { n } = this;
+    const starts = new Int32Array(rows.length + 1);
+    const indices: number[] = [];
+    rows.forEach(({ mask, withEpsilon }, r) => {
+      for (let i = 0; i < n; i++) if (mask & (1 << i)) indices.push(i);
+      if (withEpsilon) indices.push(n);
+      starts[r + 1] = indices.length;
+    });
+    return {
+      lower: Float64Array.from(rows, (row) => row.lower),
+      upper: Float64Array.from(rows, (row) => row.upper),
+      starts,
+      indices: Int32Array.from(indices),
+      values: new Float64Array(indices.length).fill(1),
     };
+  }
+
+  private solve(session: LpSession): LpSolution {
     this.lpSolves++;
-    const solution = this.solver.solve(program);
+    const solution = session.solve();
     if (solution.status !== 'optimal') {
       throw new Error(`nucleolus: the ${this.solver.name} LP of level ${this.excesses.length + 1} ended ${solution.status}${solution.detail ? ` (${solution.detail})` : ''}`);
     }

@@ -51,6 +51,7 @@ type Status = { intent: 'success' | 'error'; title: string; text: string };
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, minWidth: 0 },
+  header: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS },
   heading: { margin: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
@@ -60,7 +61,7 @@ const useStyles = makeStyles({
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
   methodError: { color: tokens.colorPaletteRedForeground1 },
   verdicts: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS },
-  mono: { fontFamily: tokens.fontFamilyMonospace },
+  mono: { fontFamily: tokens.fontFamilyMonospace, tabSize: 4 },
 });
 
 function messageOf(error: unknown): string {
@@ -170,11 +171,11 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
 
   return (
     <section className={styles.root} aria-labelledby="compare-heading" data-testid="compare-screen">
-      <header>
+      <header className={styles.header}>
         <Subtitle2 as="h2" id="compare-heading" className={styles.heading}>
           Compare methods
         </Subtitle2>
-        <Caption1 as="p" className={styles.muted} data-testid="compare-mode">
+        <Caption1 className={styles.muted} data-testid="compare-mode">
           {sheetName === undefined
             ? 'Shapley, Banzhaf, leave-one-out, nucleolus, Owen and pro rata side by side, each with its core check.'
             : `Editing sheet "${sheetName}": Update rewrites it in place.`}

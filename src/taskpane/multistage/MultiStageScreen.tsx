@@ -60,6 +60,7 @@ type Status = { intent: 'success' | 'error'; title: string; text: string };
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, minWidth: 0 },
+  header: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS },
   heading: { margin: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'end', gap: tokens.spacingHorizontalS },
@@ -67,7 +68,7 @@ const useStyles = makeStyles({
   grid: { maxHeight: '320px', overflowY: 'auto', border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
   gridInput: { width: '100%', minWidth: '80px' },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
-  mono: { fontFamily: tokens.fontFamilyMonospace },
+  mono: { fontFamily: tokens.fontFamilyMonospace, tabSize: 4 },
   narrow: { width: '110px' },
   error: { color: tokens.colorPaletteRedForeground1 },
   coalition: { overflowWrap: 'anywhere' },
@@ -153,7 +154,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
       : contributors === undefined
         ? 'List the stages and contributors first.'
         : file === undefined
-          ? 'Choose a file of 2^n coalition values first.'
+          ? 'Choose a file of the 2ⁿ coalition values first.'
           : datasetFormat(file.name) === undefined
             ? `"${file.name}": the companion reads .npy, .csv and .parquet files.`
             : undefined;
@@ -236,11 +237,11 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
 
   return (
     <section className={styles.root} aria-labelledby="multi-heading" data-testid="multi-screen">
-      <header>
+      <header className={styles.header}>
         <Subtitle2 as="h2" id="multi-heading" className={styles.heading}>
           Multi-stage allocation
         </Subtitle2>
-        <Caption1 as="p" className={styles.muted} data-testid="multi-mode">
+        <Caption1 className={styles.muted} data-testid="multi-mode">
           {sheetName === undefined
             ? 'Stages of a pipeline as unions, their contributors as members: Owen value by contributor and stage, then to the rightholders.'
             : `Editing sheet "${sheetName}": Update rewrites it in place.`}
@@ -334,7 +335,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
       {draft.valuesMode === 'file' && (
         <section aria-label="Coalition values from a file" className={styles.root}>
           <Body1 className={styles.muted}>
-            A file of the 2^n coalition values in mask order (bit i is the i-th contributor listed above), valued on the companion by Owen sampling: permutations of the stages, then of
+            A file of the 2ⁿ coalition values in mask order (bit i is the i-th contributor listed above), valued on the companion by Owen sampling: permutations of the stages, then of
             the contributors of each.
           </Body1>
           <input type="file" accept=".npy,.csv,.parquet" data-testid="multi-file" onChange={(e) => setFile(e.target.files?.[0] ?? undefined)} />

@@ -12,9 +12,9 @@ import { permutationShapley } from '../../../src/engine/shapley/sampling';
 import { EXACT_TABLE_TOLERANCE } from '../../../src/gpu/shapley/exactTable';
 import { BenchCompanion, MemoryDatasets, randomMatrix, randomTable } from '../../../bench/companion';
 import { WebGpuBackend } from '../../../src/companion/gpu/webgpuBackend';
-import { describeRealGpu } from '../../gpu/testDevice';
+import { describeRealGpu, GPU_TEST_TIMEOUT_MS } from '../../gpu/testDevice';
 
-jest.setTimeout(600_000);
+jest.setTimeout(GPU_TEST_TIMEOUT_MS);
 
 function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
@@ -32,11 +32,11 @@ describeRealGpu('full-size jobs on a real GPU agree with the CPU engine', () => 
     if (!opened.backend) throw new Error(opened.reason);
     webgpu = opened.backend;
     companion = new BenchCompanion(os.availableParallelism(), datasets, webgpu);
-  });
+  }, GPU_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await companion.close();
     webgpu.destroy();
-  });
+  }, GPU_TEST_TIMEOUT_MS);
 
   test('exact Shapley, n = 24', async () => {
     const n = 24;

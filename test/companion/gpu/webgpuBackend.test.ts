@@ -27,9 +27,9 @@ import { bruteForceShapley } from '../../helpers/bruteForce';
 import { mulberry32 } from '../../helpers/random';
 import { call, waitFor, ended } from '../client';
 import { startTestCompanion, stopTestCompanion, type TestCompanion } from '../server/inProcess';
-import { describeGpu } from '../../gpu/testDevice';
+import { describeGpu, GPU_TEST_TIMEOUT_MS } from '../../gpu/testDevice';
 
-jest.setTimeout(120_000);
+jest.setTimeout(GPU_TEST_TIMEOUT_MS);
 
 /** A reproducible table of 2^n values in [0, 100). */
 function table(n: number, seed: number): number[] {
@@ -51,8 +51,8 @@ describeGpu('companion --backend webgpu (real server, real GPU kernels)', () => 
 
   beforeAll(async () => {
     t = await startTestCompanion({ backend: 'webgpu' });
-  });
-  afterAll(() => stopTestCompanion(t));
+  }, GPU_TEST_TIMEOUT_MS);
+  afterAll(() => stopTestCompanion(t), GPU_TEST_TIMEOUT_MS);
 
   test('health names the adapter first, then the CPU', async () => {
     const { body } = await call(t, 'GET', '/v1/health');
@@ -68,7 +68,7 @@ describeGpu('companion --backend webgpu (real server, real GPU kernels)', () => 
     const options = { seed: 2 ** 40 + 3, maxPermutations: 3000, antithetic };
     const submitted = await call(t, 'POST', '/v1/jobs', { type: 'shapley.sample', input: { game: { type: 'table', n, values } }, options });
     expect(submitted.status).toBe(202);
-    const job = await waitFor(t, submitted.body.id, ended);
+    const job = await waitFor(t, submitted.body.id, ended, GPU_TEST_TIMEOUT_MS);
     expect(job.state).toBe('done');
     expect([job.result.backend, job.result.backendNotes]).toEqual(['webgpu', undefined]);
     expect(job.result.device).toBe(t.companion.backends[0].device);
@@ -85,7 +85,7 @@ describeGpu('companion --backend webgpu (real server, real GPU kernels)', () => 
     const quota = 19;
     const options = { seed: 99, maxPermutations: 2000 };
     const submitted = await call(t, 'POST', '/v1/jobs', { type: 'shapley.sample', input: { game: { type: 'voting', weights, quota } }, options });
-    const job = await waitFor(t, submitted.body.id, ended);
+    const job = await waitFor(t, submitted.body.id, ended, GPU_TEST_TIMEOUT_MS);
     expect(job.result.backend).toBe('webgpu');
     const cpu = permutationShapley(votingGame(weights, quota), options);
     // Contributions are 0 or 1 and the pivots are found in exact integer arithmetic.
@@ -96,7 +96,7 @@ describeGpu('companion --backend webgpu (real server, real GPU kernels)', () => 
     const n = 8;
     const values = table(n, 17);
     const submitted = await call(t, 'POST', '/v1/jobs', { type: 'shapley.exact', input: { n, values } });
-    const job = await waitFor(t, submitted.body.id, ended);
+    const job = await waitFor(t, submitted.body.id, ended, GPU_TEST_TIMEOUT_MS);
     expect(job.state).toBe('done');
     expect(job.result.backend).toBe('webgpu');
     expectClose(job.result.values, bruteForceShapley(n, (mask) => values[mask]), 1e-9);
@@ -112,7 +112,7 @@ describeGpu('companion --backend webgpu (real server, real GPU kernels)', () => 
     const holders = Array.from({ length: N }, (_, j) => `holder ${j % 7}`);
     const submitted = await call(t, 'POST', '/v1/jobs', { type: 'attribution.similarity', input: { outputs, items, holders }, options: { threshold: 0.1, mode: 'both' } });
     expect(submitted.status).toBe(202);
-    const job = await waitFor(t, submitted.body.id, ended);
+    const job = await waitFor(t, submitted.body.id, ended, GPU_TEST_TIMEOUT_MS);
     expect(job.state).toBe('done');
     expect(job.result.backend).toBe('webgpu');
     const labels = indexLabels(holders);
@@ -125,6 +125,42 @@ describeGpu('companion --backend webgpu (real server, real GPU kernels)', () => 
     expectClose(job.result.totals.user, cpu.user, 1e-4);
   });
 
+  test('similarity attribution with modelScores (the model as a player): best scores on the GPU, the split with the model on the CPU', async () => {
+    const d = 24;
+    const M = 41;
+    const N = 53;
+    const rnd = (k: number) => Math.sin(k * 78.233) * 43758.5453 - Math.floor(Math.sin(k * 78.233) * 43758.5453) - 0.5;
+    const outputs = Array.from({ length: M }, (_, o) => Array.from({ length: d }, (_, k) => rnd(o * d + k + 1)));
+    const items = Array.from({ length: N }, (_, j) => Array.from({ length: d }, (_, k) => rnd(200_000 + j * d + k)));
+    const holders = Array.from({ length: N }, (_, j) => `holder ${j % 5}`);
+    const modelScores = Array.from({ length: M }, (_, o) => (o % 9 === 0 ? -0.1 : ((o * 37) % 100) / 100));
+    const submitted = await call(t, 'POST', '/v1/jobs', { type: 'attribution.similarity', input: { outputs, items, holders, modelScores }, options: { threshold: 0.25, mode: 'both' } });
+    expect(submitted.status).toBe(202);
+    const job = await waitFor(t, submitted.body.id, ended, GPU_TEST_TIMEOUT_MS);
+    expect(job.state).toBe('done');
+    expect(job.result.backend).toBe('webgpu');
+    const labels = indexLabels(holders);
+    const cpu = attributeSimilarity(
+      similarityProblem({
+        d,
+        outputs: outputs.flat(),
+        outputCount: M,
+        items: items.flat(),
+        itemCount: N,
+        holderOfItem: labels.index,
+        holderCount: labels.names.length,
+        threshold: 0.25,
+        modelScores: modelScores.map((x) => Math.max(0, x)),
+      }),
+    );
+    expect([job.result.outputs.attributed, job.result.model.outputs]).toEqual([cpu.attributed, cpu.belowThreshold]);
+    expectClose(job.result.totals.market, cpu.market, 1e-4);
+    expectClose(job.result.totals.user, cpu.user, 1e-4);
+    expectClose([job.result.model.totals.market, job.result.model.totals.user], [cpu.model!.market, cpu.model!.user], 1e-4);
+    // Holders and model share all M outputs (weight 1 each).
+    expect(job.result.totals.market.reduce((a: number, b: number) => a + b, 0) + job.result.model.totals.market).toBeCloseTo(M, 9);
+  });
+
   test('a game without a GPU kernel runs on the CPU threads and says why', async () => {
     const submitted = await call(t, 'POST', '/v1/jobs', {
       type: 'shapley.sample',
@@ -132,7 +168,7 @@ describeGpu('companion --backend webgpu (real server, real GPU kernels)', () => 
       options: { seed: 1, maxPermutations: 100 },
     });
     expect(submitted.status).toBe(202);
-    const job = await waitFor(t, submitted.body.id, ended);
+    const job = await waitFor(t, submitted.body.id, ended, GPU_TEST_TIMEOUT_MS);
     expect(job.state).toBe('done');
     expect(job.result.backend).toBe('cpu');
     expect(job.result.backendNotes).toEqual(['this game has no GPU kernel; the job ran on the CPU threads']);
@@ -179,8 +215,8 @@ describeGpu('GPU failures: the job completes, on smaller batches or on the CPU, 
     const opened = await WebGpuBackend.open(true);
     if (!opened.backend) throw new Error(opened.reason);
     webgpu = opened.backend;
-  });
-  afterAll(() => webgpu.destroy());
+  }, GPU_TEST_TIMEOUT_MS);
+  afterAll(() => webgpu.destroy(), GPU_TEST_TIMEOUT_MS);
 
   test('out of memory on large batches: retried in smaller ones, same numbers as an undisturbed GPU run', async () => {
     const plain = await runWith(webgpu, (job) => job, 'shapley.sample', input, options);
@@ -242,7 +278,7 @@ describeGpu('GPU failures: the job completes, on smaller batches or on the CPU, 
     expectClose(result.values, expected.values, SAMPLING_TOLERANCE);
     // The next job finds a new device.
     expect(webgpu.context()).toBeUndefined();
-    for (let k = 0; k < 100 && !webgpu.context(); k++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const until = Date.now() + GPU_TEST_TIMEOUT_MS / 2; !webgpu.context() && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(webgpu.context()).toBeDefined();
     const again = await runWith(webgpu, (job) => job, 'shapley.sample', input, options);
     expect((again.result as any).backend).toBe('webgpu');
@@ -277,7 +313,7 @@ describe('choosing the backend', () => {
       const run = spawnSync(process.execPath, [path.resolve(__dirname, '../../../bin/partage'), 'companion', '--http', '--port', '0', '--backend', 'webgpu', '--data-dir', dir], {
         env: { ...process.env, PARTAGE_FROM_SOURCE: '1', VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' },
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: GPU_TEST_TIMEOUT_MS / 2,
       });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toMatch(/cannot start: the webgpu backend is not available: /);

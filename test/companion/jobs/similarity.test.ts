@@ -299,6 +299,8 @@ describe('attribution.similarity with modelScores (the model as a player)', () =
   const MODEL = Array.from({ length: M }, (_, o) => (o % 13 === 0 ? -0.25 : Math.fround(((o * 7919) % 1000) / 1000)));
   const WITH_MODEL = { ...INPUT, modelScores: MODEL };
   const modelRun = run(WITH_MODEL, OPTIONS);
+  const reference = engineResult();
+  const baseline = run(INPUT, OPTIONS);
 
   function engineWithModel(modelScores: number[] | number): SimilarityAttribution {
     const holders = indexLabels(HOLDERS);
@@ -383,13 +385,18 @@ describe('attribution.similarity with modelScores (the model as a player)', () =
   });
 
   it('hands the model shares of the top lists over in transferable buffers', () => {
-    const { problem } = (attributionSimilarity.start(attributionSimilarity.validate(WITH_MODEL, OPTIONS, inlineEnvironment()).value, inlineEnvironment(), undefined) as unknown as {
-      context: { problem: Parameters<typeof similarityWorker.setup>[0] };
-    }).context as unknown as { problem: never };
-    const state = similarityWorker.setup({ kind: 'attribution.similarity', problem });
-    const { output, transfer } = similarityWorker.run(state, { from: 0, to: 8 }) as { output: { tops: { model: Float64Array } }; transfer: ArrayBuffer[] };
-    expect(output.tops.model).toHaveLength(8);
-    expect(transfer).toContain(output.tops.model.buffer);
+    const { value } = attributionSimilarity.validate(WITH_MODEL, OPTIONS, inlineEnvironment());
+    const execution = attributionSimilarity.start(value, inlineEnvironment(), undefined);
+    const state = similarityWorker.setup(structuredClone(execution.context));
+    const unit = execution.next()!;
+    const { output, transfer } = similarityWorker.run(state, unit.payload);
+    const model = (output as { tops: { model: Float64Array } }).tops.model;
+    expect(model.length).toBeGreaterThan(0);
+    expect(transfer).toContain(model.buffer);
+    const moved = structuredClone(output, { transfer });
+    expect(transfer!.every((b) => b.byteLength === 0)).toBe(true);
+    execution.accept(unit, moved, 1);
+    expect(execution.progress()).toBeGreaterThan(0);
   });
 
   const small = { outputs: [[1, 0], [0, 1]], items: [[1, 0], [1, 1], [0, 1]], holders: ['A', 'B', 'A'] };

@@ -173,5 +173,7 @@ describe('coreGap', () => {
     expectEngineError(() => coreGap(BOX3, 3, [45, 30, 24]), 'allocation', undefined, /sums to 99 but v\(N\) = 100/);
     expectEngineError(() => coreGap(BOX3, 3, [45, NaN, 25]), 'allocation', 1, /finite number/);
     expect(coreGap(BOX3, 3, [45, 30, 25 + 5e-8]).mask).toBe(0b010); // within 1e-9 relative of v(N)
+    expect(() => largestExcesses(BOX3, 3, [45, 30, 25], 0)).toThrow(RangeError);
+    expect(largestExcesses(BOX3, 3, [45, 30, 25], 100)).toHaveLength(6); // capped at 2^n − 2
   });
 });
