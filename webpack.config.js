@@ -14,6 +14,7 @@ const path = require('node:path');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const CustomFunctionsMetadataPlugin = require('custom-functions-metadata-plugin');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
+const webpack = require('webpack');
 const { normaliseProductionUrl, toProductionManifest } = require('./scripts/manifestUrls');
 const { devHttpsOptions } = require('./scripts/devCertificates');
 const packageJson = require('./package.json');
@@ -73,9 +74,19 @@ module.exports = async (env = {}, argv = {}) => {
             },
           },
         },
+        {
+          // The LP solver of PARTAGE.NUCLEOLUS (src/lp/highs.ts): its ES build finds the binary by
+          // `new URL('highs.wasm', import.meta.url)`, which webpack emits as this asset.
+          test: /highs\.wasm$/,
+          type: 'asset/resource',
+          generator: { filename: '[name][ext]' },
+        },
       ],
     },
     plugins: [
+      // highs' loader reaches for node:fs, node:module… only when it runs under Node; in the
+      // browser those branches are dead, so the modules are left out rather than polyfilled.
+      new webpack.IgnorePlugin({ resourceRegExp: /^node:(fs|module|path|url|crypto)$/, contextRegExp: /[\\/]node_modules[\\/]highs[\\/]/ }),
       new CustomFunctionsMetadataPlugin({
         output: 'functions.json',
         input: functionsEntry,
@@ -111,6 +122,8 @@ module.exports = async (env = {}, argv = {}) => {
       // session from the add-in's own host. The limit still flags an accidental large import.
       maxEntrypointSize: 1.5 * 1024 * 1024,
       maxAssetSize: 1.5 * 1024 * 1024,
+      // highs.wasm (3.5 MB) is fetched only when a sheet first calls PARTAGE.NUCLEOLUS.
+      assetFilter: (file) => !file.endsWith('.map') && !file.endsWith('.wasm'),
     },
     devServer: {
       // Loopback only: the manifest says localhost, and nothing on the network needs the server.

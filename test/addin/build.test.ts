@@ -138,3 +138,12 @@ test('a development build keeps the localhost manifest (same config, development
   const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PARTAGE_PROD_URL: PROD_URL } });
   expect(out).toBe(fs.readFileSync(path.join(ROOT, 'manifest.xml'), 'utf8'));
 });
+
+test('emits highs.wasm (the LP solver of NUCLEOLUS) as an asset beside the chunk that loads it on demand', () => {
+  const wasm = fs.readFileSync(path.join(dist, 'highs.wasm'));
+  expect(wasm.equals(fs.readFileSync(require.resolve('highs/runtime', { paths: [ROOT] })))).toBe(true);
+  const chunks = fs.readdirSync(dist).filter((file) => file.endsWith('.js') && read(file).includes('highs.wasm'));
+  // Not in functions.js itself: a sheet without NUCLEOLUS never fetches the solver.
+  expect(chunks.length).toBeGreaterThan(0);
+  expect(chunks).not.toContain('functions.js');
+});

@@ -95,7 +95,7 @@ describe('Box 3', () => {
     const { user } = renderScreen(OUTSIDE);
     await user.click(screen.getByTestId('compare-example'));
     const preview = await screen.findByTestId('compare-preview');
-    expect(text(within(preview).getByRole('heading'))).toBe('Preview: 3 players, v(N) = 100');
+    expect(within(preview).getAllByRole('heading').map(text)).toEqual(['Preview: 3 players, v(N) = 100', 'Core check (COREGAP)']);
     expect(screen.getAllByTestId('compare-method-title').map(text)).toEqual([
       'Shapley',
       'Banzhaf (scaled to v(N))',

@@ -57,7 +57,7 @@ const useStyles = makeStyles({
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
   scroll: { overflowX: 'auto', maxWidth: '100%' },
-  table: { minWidth: 'max-content' },
+  table: { minWidth: 'max-content', width: '100%' },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
   methodError: { color: tokens.colorPaletteRedForeground1 },
   verdicts: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS },
@@ -259,47 +259,45 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
       </Field>
 
       {inputs !== undefined && previews !== undefined && (
-        <section aria-labelledby="compare-preview-heading" data-testid="compare-preview">
-          <Subtitle2 as="h3" id="compare-preview-heading" className={styles.heading}>
-            Preview: {inputs.players.length} players, v(N) = {formatNumber(inputs.values[inputs.values.length - 1])}
-          </Subtitle2>
-          <Caption1 as="p" className={styles.muted} data-testid="compare-nucleolus-kind">
-            {nucleolusExplanation(inputs)}
-          </Caption1>
+        <section aria-labelledby="compare-preview-heading" data-testid="compare-preview" className={styles.root}>
+          <div className={styles.header}>
+            <Subtitle2 as="h3" id="compare-preview-heading" className={styles.heading}>
+              Preview: {inputs.players.length} players, v(N) = {formatNumber(inputs.values[inputs.values.length - 1])}
+            </Subtitle2>
+            <Caption1 className={styles.muted} data-testid="compare-nucleolus-kind">
+              {nucleolusExplanation(inputs)}
+            </Caption1>
+          </div>
+          {/* Methods as rows: at the pane's width a few players fit across; more scroll. */}
           <div className={styles.scroll}>
             <Table size="extra-small" className={styles.table} aria-label="Allocations by method">
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell>Player</TableHeaderCell>
-                  {previews.map((p) => (
-                    <TableHeaderCell key={p.method} data-testid="compare-method-title">
-                      {p.title}
+                  <TableHeaderCell>Method</TableHeaderCell>
+                  {inputs.players.map((player) => (
+                    <TableHeaderCell key={player} className={styles.number}>
+                      {player}
                     </TableHeaderCell>
                   ))}
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {inputs.players.map((player, i) => (
-                  <TableRow key={player}>
-                    <TableCell>{player}</TableCell>
-                    {previews.map((p) => (
-                      <TableCell key={p.method} className={styles.number} data-testid={`compare-value-${p.method}`} data-value={p.values?.[i] ?? ''}>
+                {previews.map((p) => (
+                  <TableRow key={p.method} data-testid={`compare-row-${p.method}`}>
+                    <TableCell data-testid="compare-method-title">{p.title}</TableCell>
+                    {inputs.players.map((player, i) => (
+                      <TableCell key={player} className={styles.number} data-testid={`compare-value-${p.method}`} data-value={p.values?.[i] ?? ''}>
                         {p.values !== undefined ? formatNumber(p.values[i]) : '—'}
                       </TableCell>
                     ))}
                   </TableRow>
                 ))}
-                <TableRow>
-                  <TableCell>Largest excess</TableCell>
-                  {previews.map((p) => (
-                    <TableCell key={p.method} className={styles.number} data-testid={`compare-excess-${p.method}`} data-value={p.core !== undefined && 'excess' in p.core ? p.core.excess : ''}>
-                      {p.core !== undefined && 'excess' in p.core ? `${p.core.coalition}: ${formatNumber(p.core.excess)}` : '—'}
-                    </TableCell>
-                  ))}
-                </TableRow>
               </TableBody>
             </Table>
           </div>
+          <Subtitle2 as="h3" className={styles.heading}>
+            Core check (COREGAP)
+          </Subtitle2>
           <ul className={styles.verdicts} data-testid="compare-verdicts">
             {previews.map((p) => (
               <li key={p.method} data-testid={`compare-verdict-${p.method}`}>
@@ -310,7 +308,10 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
                   ) : p.core === undefined ? null : 'error' in p.core ? (
                     <span className={styles.methodError}>core check: {p.core.error}</span>
                   ) : (
-                    verdict(p.core)
+                    <span data-testid={`compare-excess-${p.method}`} data-value={p.core.excess} data-coalition={p.core.coalition}>
+                      {verdict(p.core)}
+                      {p.core.excess <= 0 ? ` (largest excess ${formatNumber(p.core.excess)}, for ${p.core.coalition})` : ''}
+                    </span>
                   )}
                 </Body1>
               </li>
