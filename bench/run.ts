@@ -5,6 +5,8 @@
  */
 import os from 'node:os';
 import { benchAllocation } from './allocation';
+import { benchNucleolus } from './nucleolus';
+import { benchDeals } from './deals';
 import { benchCompanion } from './companion';
 import { benchGpu } from './gpu';
 import { benchVotingDoubleMajority } from './votingDoubleMajority';
@@ -177,6 +179,8 @@ async function main(): Promise<void> {
     ...benchRemuneration(),
     ...benchSheetShapley(),
     ...benchAllocation(),
+    ...(await benchNucleolus()),
+    ...benchDeals(),
   ];
   printTable(`partage engine benchmarks — node ${process.version}, cpu backend, 1 thread`, rows);
   const companionRows = await benchCompanion();

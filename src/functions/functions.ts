@@ -168,6 +168,54 @@ export function PAYTOTRAIN(amount: unknown, counts: unknown[][], weights?: unkno
   return invoke('PAYTOTRAIN', [amount, counts, weights, minimumPayout, decimals]) as Array<Array<string | number>>;
 }
 
+/**
+ * What a licence pays each period: revenue share plus fee per unit, an advance recouped from royalties (or an upfront fee), and a minimum per period.
+ * @customfunction LICENCEPAYMENTS
+ * @param revenue Revenue of each period (a month, a year): a column, one period per row.
+ * @param rate Revenue share as a fraction (12 % is 0.12): one value or one per period.
+ * @param [advance] Advance paid with period 1 (default 0).
+ * @param [minimum] Minimum payment (guarantee) of each period, never recouped: one value or one per period (default 0).
+ * @param [unitFee] Fee per output or per use: one value or one per period (default 0).
+ * @param [units] Outputs or uses of each period: one per period (default 0).
+ * @param [recoupable] TRUE (default): royalties first repay the advance. FALSE: the advance is an upfront fee on top of the royalties.
+ * @returns Column of payments, one per period (period 1 includes the advance).
+ */
+export function LICENCEPAYMENTS(
+  revenue: unknown[][],
+  rate: unknown[][],
+  advance?: unknown,
+  minimum?: unknown[][],
+  unitFee?: unknown[][],
+  units?: unknown[][],
+  recoupable?: unknown,
+): Array<Array<string | number>> {
+  return invoke('LICENCEPAYMENTS', [revenue, rate, advance, minimum, unitFee, units, recoupable]) as Array<Array<string | number>>;
+}
+
+/**
+ * A pool shared by use, as streaming services do: market-centric, user-centric or artist-centric, rounded so the amounts sum exactly to the pool.
+ * @customfunction POOLSPLIT
+ * @param amount Amount of the pool.
+ * @param usage Usage log of three or four columns [user, holder, plays, (activePlays)], aggregated per user and holder (a header row is allowed). activePlays: plays the listener sought out.
+ * @param [mode] "market" (default: pro rata of plays), "user" (each user carries an equal part, split by that user's plays) or "artist" (plays of holders reaching the threshold, and active plays, count boost times).
+ * @param [threshold] Minimum plays, or [minimum plays, minimum distinct users]. Market and user modes leave out the holders below it; artist mode does not boost them.
+ * @param [boost] Artist mode: weight of a play of a holder reaching the threshold, and again of an active play (default 2).
+ * @param [decimals] Decimals of the amounts, 0 to 10 (default 2); rounding by largest remainder, ties to the earlier holder.
+ * @param [userCap] Most plays one user may weigh (e.g. 1000 a month): a user above it has every play scaled by cap / its plays.
+ * @returns One row per holder, in order of first appearance: holder and amount.
+ */
+export function POOLSPLIT(
+  amount: unknown,
+  usage: unknown[][],
+  mode?: unknown,
+  threshold?: unknown[][],
+  boost?: unknown,
+  decimals?: unknown,
+  userCap?: unknown,
+): Array<Array<string | number>> {
+  return invoke('POOLSPLIT', [amount, usage, mode, threshold, boost, decimals, userCap]) as Array<Array<string | number>>;
+}
+
 function invoke(name: string, args: unknown[]): ExcelResult {
   try {
     return callFunction(FUNCTIONS[name], args) as ExcelResult;

@@ -3,6 +3,8 @@ import { BANZHAF, SHAPLEY } from './coalitionFunctions';
 import { FunctionError } from './errors';
 import { NUCLEOLUS } from './nucleolusFunction';
 import { type ExcelResult } from './ranges';
+import { LICENCEPAYMENTS } from './licencePayments';
+import { POOLSPLIT } from './poolSplit';
 import { PAYTOTRAIN, PURPOSESHARE, TRANSFERBASE } from './remunerationFunctions';
 import { RIGHTSMAP } from './rightsMap';
 import { SIMILARITYSPLIT } from './similaritySplit';
@@ -103,6 +105,34 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.freeze({
     summary: 'step R: the amount pro rata to count x weight, rounded so that the payouts sum exactly',
     parameters: [required('amount'), required('counts'), optional('weights'), optional('minimumPayout'), optional('decimals')],
     implementation: PAYTOTRAIN as FunctionSpec['implementation'],
+  },
+  LICENCEPAYMENTS: {
+    name: 'LICENCEPAYMENTS',
+    summary: 'payments per period of a licence: revenue share + fee per unit, advance recouped (or not), minimum per period',
+    parameters: [
+      required('revenue'),
+      required('rate'),
+      optional('advance'),
+      optional('minimum'),
+      optional('unitFee'),
+      optional('units'),
+      optional('recoupable'),
+    ],
+    implementation: LICENCEPAYMENTS as FunctionSpec['implementation'],
+  },
+  POOLSPLIT: {
+    name: 'POOLSPLIT',
+    summary: 'a pool split by use (market-, user- or artist-centric) from a log [user, holder, plays, (activePlays)]; [holder, amount]',
+    parameters: [
+      required('amount'),
+      required('usage'),
+      optional('mode'),
+      optional('threshold'),
+      optional('boost'),
+      optional('decimals'),
+      optional('userCap'),
+    ],
+    implementation: POOLSPLIT as FunctionSpec['implementation'],
   },
 });
 

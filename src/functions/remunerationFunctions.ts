@@ -25,9 +25,9 @@ import {
  * An optional argument that goes with a list of rows: left out, one value for every row, or
  * its own list of the same length (one value per row).
  */
-type Aligned = { kind: 'omitted' } | { kind: 'single'; cell: Cell } | { kind: 'list'; list: List };
+export type Aligned = { kind: 'omitted' } | { kind: 'single'; cell: Cell } | { kind: 'list'; list: List };
 
-function readAligned(value: unknown, argument: string, rows: List): Aligned {
+export function readAligned(value: unknown, argument: string, rows: List): Aligned {
   if (isOmitted(value)) return { kind: 'omitted' };
   const list = readList(value, argument);
   if (list.cells.length === 1 && (rows.cells.length !== 1 || list.orientation === 'value')) {
@@ -42,7 +42,7 @@ function readAligned(value: unknown, argument: string, rows: List): Aligned {
   return { kind: 'list', list };
 }
 
-function alignedCellIsEmpty(aligned: Aligned, i: number): boolean {
+export function alignedCellIsEmpty(aligned: Aligned, i: number): boolean {
   return aligned.kind !== 'list' || isEmptyCell(aligned.list.cells[i]);
 }
 
@@ -50,7 +50,7 @@ function alignedCellIsEmpty(aligned: Aligned, i: number): boolean {
  * The number of an aligned argument for row i. `emptyAs` is what an empty cell means, or
  * undefined when an empty cell is an error.
  */
-function alignedNumber(aligned: Aligned, argument: string, i: number, emptyAs?: number): number | undefined {
+export function alignedNumber(aligned: Aligned, argument: string, i: number, emptyAs?: number): number | undefined {
   if (aligned.kind === 'omitted') return undefined;
   const cell = aligned.kind === 'single' ? aligned.cell : aligned.list.cells[i];
   if (emptyAs !== undefined && isEmptyCell(cell)) return emptyAs;
@@ -58,7 +58,7 @@ function alignedNumber(aligned: Aligned, argument: string, i: number, emptyAs?: 
 }
 
 /** Engine index k (of the rows we passed) → the user's place in that argument. */
-function alignedPlace(aligned: Aligned, argument: string, rowOf: readonly number[]): (k: number) => Place {
+export function alignedPlace(aligned: Aligned, argument: string, rowOf: readonly number[]): (k: number) => Place {
   return (k) => (aligned.kind === 'list' ? aligned.list.place(rowOf[k]) : argument);
 }
 

@@ -89,6 +89,36 @@ export const FUNCTION_CATALOG: readonly FunctionEntry[] = [
     result: 'A column of payouts, one per rightholder.',
   },
   {
+    name: 'LICENCEPAYMENTS',
+    step: 'share',
+    summary: 'What a licence pays each period: rate × revenue + unitFee × units, an advance recouped from royalties (or not), a minimum per period.',
+    parameters: [
+      required('revenue', 'Revenue of each period (a month, a year): a column, one period per row.'),
+      required('rate', 'Revenue share as a fraction (12 % is 0.12): one value, or one per period.'),
+      optional('advance', 'Advance paid with period 1; 0 when omitted.'),
+      optional('minimum', 'Minimum payment of each period (a guarantee, not recouped): one value, or one per period.'),
+      optional('unitFee', 'Fee per output or per use: one value, or one per period.'),
+      optional('units', 'Outputs or uses of each period.'),
+      optional('recoupable', 'TRUE (default): royalties first repay the advance; FALSE: the advance is an upfront fee.'),
+    ],
+    result: 'A column of payments, one per period; period 1 includes the advance.',
+  },
+  {
+    name: 'POOLSPLIT',
+    step: 'distribution',
+    summary: 'Shares a pool by use, market-, user- or artist-centric, rounded so that the amounts add up exactly to the pool.',
+    parameters: [
+      required('amount', 'The amount of the pool.'),
+      required('usage', 'Usage log [user, holder, plays, (activePlays)], one row per user and holder; activePlays are the plays the listener sought out.'),
+      optional('mode', '"market" (default), "user" (each user carries an equal part) or "artist" (boosted plays above the threshold, active plays boosted again).'),
+      optional('threshold', 'Minimum plays, or [minimum plays, minimum distinct users]: below it a holder is left out (market, user) or not boosted (artist).'),
+      optional('boost', 'Artist mode: weight of a boosted play (default 2).'),
+      optional('decimals', 'Decimals of the amounts (default 2); rounding by largest remainder, ties to the earlier holder.'),
+      optional('userCap', 'Most plays one user may weigh: a user above it has each play scaled by cap ÷ its plays.'),
+    ],
+    result: 'One row per holder, in order of first appearance: [holder, amount].',
+  },
+  {
     name: 'SHAPLEY',
     step: 'distribution',
     summary: 'Exact Shapley values from a complete table of coalition values.',
@@ -122,6 +152,16 @@ export const FUNCTION_CATALOG: readonly FunctionEntry[] = [
     summary: 'Leave-one-out values v(N) − v(N∖{i}), the method the report warns against: duplicate catalogues both get 0.',
     parameters: coalitionTable,
     result: 'One row per player: [player, value].',
+  },
+  {
+    name: 'NUCLEOLUS',
+    step: 'distribution',
+    summary: 'The nucleolus: the split of v(N) that makes the most dissatisfied coalition as little dissatisfied as possible, then the next (at most 16 players).',
+    parameters: [
+      ...coalitionTable,
+      optional('kind', '"nucleolus" (default: each player gets at least its stand-alone value) or "prenucleolus" (no such bound; always exists).'),
+    ],
+    result: 'One row per player: [player, value], summing to v(N).',
   },
   {
     name: 'COREGAP',

@@ -57,6 +57,8 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.xml': 'application/xml',
   '.txt': 'text/plain; charset=utf-8',
+  // The LP solver of NUCLEOLUS: WebAssembly.instantiateStreaming needs this type.
+  '.wasm': 'application/wasm',
 };
 
 export interface StaticServer {

@@ -402,6 +402,43 @@ describe('the task pane in chromium', () => {
     await screenshot(page, 'batch-results');
   });
 
+  test('multi-stage allocation from a file: the companion samples the Owen value, as the engine does with the same seed', async () => {
+    // The pipeline example's 64 coalition values in mask order (bit i = the i-th contributor).
+    const utility = (mask: number): number => {
+      const has = (i: number) => ((mask >> i) & 1) === 1;
+      if (!has(2)) return 0;
+      const archives = Number(has(0)) + Number(has(1));
+      return 10 + [0, 30, 40][archives] + (has(3) && archives > 0 ? 15 : 0) + (has(4) ? 20 : 0) + (has(5) ? 10 : 0);
+    };
+    const values = Float64Array.from({ length: 64 }, (_, mask) => utility(mask));
+    const files = mkdtempSync(path.join(tmpdir(), 'partage-pipeline-'));
+    try {
+      const file = path.join(files, 'pipeline.csv');
+      writeFileSync(file, `${Array.from(values).join('\n')}\n`);
+      await openTab('multistage');
+      await testId('multi-example').click();
+      await testId('multi-mode-file').check();
+      await testId('multi-file').setInputFiles(file);
+      await testId('multi-permutations').fill('30000');
+      await testId('multi-seed').fill('11');
+      await testId('multi-run').click();
+      await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('[data-testid=multi-job]')?.getAttribute('data-state') ?? ''), undefined, { timeout: 60_000 });
+      await expect(testId('multi-job-text').textContent()).resolves.toMatch(/^Valued on the companion: 30,000 permutations, seed 11, job \S+ \(cpu\)\.$/);
+      await testId('multi-preview').waitFor();
+      const shown = (await testId('multi-owen-value').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))) as number[];
+      const engine = permutationShapley(tableGame(values, 6), { seed: 11, maxPermutations: 30_000, unions: [0, 0, 1, 2, 3, 4] });
+      expect(shown).toEqual(Array.from(engine.values));
+      // Sampled, yet close to the exact Owen value (brute force): within a few standard errors.
+      const exact = bruteForceOwenExact(6, [0, 0, 1, 2, 3, 4], (mask) => values[mask]).map(nearestDouble);
+      shown.forEach((x, i) => expect(Math.abs(x - exact[i])).toBeLessThan(6 * engine.standardErrors[i] + 1e-9));
+      await testId('multi-preview').scrollIntoViewIfNeeded();
+      await screenshot(page, 'multi-stage-companion');
+      await openTab('batch');
+    } finally {
+      removeDir(files);
+    }
+  });
+
   test('a job the companion refuses shows its message with the field it names', async () => {
     expectFailedRequests('refused job', `${companion!.url}/v1/jobs`, /the server responded with a status of 400/);
     await testId('permutations').fill('200000000000');

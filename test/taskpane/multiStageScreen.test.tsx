@@ -233,6 +233,7 @@ describe('a file valued on the companion', () => {
     await user.type(screen.getByTestId('multi-seed'), '7');
     await user.click(screen.getByTestId('multi-run'));
     await waitFor(() => expect(screen.getByTestId('multi-job').getAttribute('data-state')).toBe('done'));
+    expect(text(screen.getByTestId('multi-job-text'))).toBe('Valued on the companion: 5,000 permutations, seed 7, job job-9 (cpu).');
     expect(uploads).toEqual([{ name: 'pipeline.csv', format: 'csv' }]);
     expect(requests).toEqual([
       {

@@ -1,5 +1,6 @@
 /** Every job type the companion runs, by the `type` a client names in POST /v1/jobs. */
 import { shapleyExact } from './shapleyExact';
+import { shapleyNucleolus } from './shapleyNucleolus';
 import { shapleySample } from './shapleySample';
 import { attributionSimilarity } from './similarity';
 import type { JobDefinition, JobType } from './types';
@@ -7,5 +8,6 @@ import type { JobDefinition, JobType } from './types';
 export const JOB_DEFINITIONS: Readonly<Record<JobType, JobDefinition<any>>> = {
   'shapley.exact': shapleyExact,
   'shapley.sample': shapleySample,
+  'shapley.nucleolus': shapleyNucleolus,
   'attribution.similarity': attributionSimilarity,
 };

@@ -5,9 +5,9 @@
  */
 import type { DatasetRecord } from '../store/store';
 
-export type JobType = 'shapley.exact' | 'shapley.sample' | 'attribution.similarity';
+export type JobType = 'shapley.exact' | 'shapley.sample' | 'shapley.nucleolus' | 'attribution.similarity';
 
-export const JOB_TYPES: readonly JobType[] = ['shapley.exact', 'shapley.sample', 'attribution.similarity'];
+export const JOB_TYPES: readonly JobType[] = ['shapley.exact', 'shapley.sample', 'shapley.nucleolus', 'attribution.similarity'];
 
 /**
  * Reads uploaded datasets (implemented by src/companion/datasets/reader.ts). Synchronous: the
@@ -100,4 +100,13 @@ export interface JobDefinition<V = unknown> {
 export interface WorkerJob<State = unknown> {
   setup(context: unknown): State;
   run(state: State, payload: unknown): { output: unknown; transfer?: ArrayBuffer[] };
+}
+
+/**
+ * A worker half whose units wait on something (shapley.nucleolus loads its WebAssembly LP solver
+ * on the thread's first unit); the worker thread awaits the result before answering.
+ */
+export interface AsyncWorkerJob<State = unknown> {
+  setup(context: unknown): State;
+  run(state: State, payload: unknown): Promise<{ output: unknown; transfer?: ArrayBuffer[] }>;
 }

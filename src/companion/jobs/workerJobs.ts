@@ -3,12 +3,14 @@
  * only: the main thread never builds games or runs units.
  */
 import { shapleyExactWorker } from './shapleyExact';
+import { shapleyNucleolusWorker } from './shapleyNucleolus';
 import { shapleySampleWorker } from './shapleySample';
 import { similarityWorker } from './similarity';
-import type { WorkerJob } from './types';
+import type { AsyncWorkerJob, WorkerJob } from './types';
 
-export const WORKER_JOBS: Readonly<Record<string, WorkerJob<any>>> = {
+export const WORKER_JOBS: Readonly<Record<string, WorkerJob<any> | AsyncWorkerJob<any>>> = {
   'shapley.exact': shapleyExactWorker,
   'shapley.sample': shapleySampleWorker,
+  'shapley.nucleolus': shapleyNucleolusWorker,
   'attribution.similarity': similarityWorker,
 };

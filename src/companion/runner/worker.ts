@@ -37,7 +37,9 @@ function serialise(error: unknown): SerialisedError {
   return { name: 'Error', message: String(error) };
 }
 
-function run(message: RunMessage): { output: unknown; transfer?: ArrayBuffer[] } {
+type UnitResult = { output: unknown; transfer?: ArrayBuffer[] };
+
+function run(message: RunMessage): UnitResult | Promise<UnitResult> {
   let entry = states.get(message.key);
   if (!entry) {
     if (!message.context) throw new Error(`no context for job ${message.key} on this thread`);
@@ -50,14 +52,16 @@ function run(message: RunMessage): { output: unknown; transfer?: ArrayBuffer[] }
   return WORKER_JOBS[entry.kind].run(entry.state, message.payload);
 }
 
-parentPort!.on('message', (message: RunMessage | DropMessage) => {
+// A thread runs one unit at a time (the pool waits for its answer), so awaiting an asynchronous
+// unit here cannot interleave two units' states.
+parentPort!.on('message', async (message: RunMessage | DropMessage) => {
   if (message.type === 'drop') {
     states.delete(message.key);
     return;
   }
   const start = performance.now();
   try {
-    const { output, transfer } = run(message);
+    const { output, transfer } = await run(message);
     parentPort!.postMessage({ taskId: message.taskId, ok: true, output, elapsedMs: performance.now() - start }, transfer ?? []);
   } catch (error) {
     parentPort!.postMessage({ taskId: message.taskId, ok: false, error: serialise(error) });

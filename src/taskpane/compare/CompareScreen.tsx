@@ -30,6 +30,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { readSelectedCells } from '../batch/selection';
 import { readActiveCompareSheet, writeCompareSheet, type CompareSheetInputs } from '../excel/compareSheet';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
+import { usePreview } from '../usePreview';
 import {
   box3Draft,
   draftFromCompareInputs,
@@ -58,6 +59,8 @@ const useStyles = makeStyles({
   reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
   scroll: { overflowX: 'auto', maxWidth: '100%' },
   table: { minWidth: 'max-content', width: '100%' },
+  methodColumn: { width: '45%', minWidth: '120px' },
+  headerEnd: { justifyContent: 'flex-end' },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
   methodError: { color: tokens.colorPaletteRedForeground1 },
   verdicts: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS },
@@ -82,7 +85,7 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
   const workbookReason = workbookUnavailableReason(workbook);
 
   const validation = useMemo(() => validateCompare(draft), [draft]);
-  const previews = useMemo(() => (validation.inputs === undefined ? undefined : previewMethods(validation.inputs)), [validation.inputs]);
+  const previews = usePreview(validation.inputs, previewMethods);
 
   const load = useCallback((found: CompareSheetInputs) => {
     setDraft(draftFromCompareInputs(found.inputs));
@@ -273,9 +276,9 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
             <Table size="extra-small" className={styles.table} aria-label="Allocations by method">
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell>Method</TableHeaderCell>
+                  <TableHeaderCell className={styles.methodColumn}>Method</TableHeaderCell>
                   {inputs.players.map((player) => (
-                    <TableHeaderCell key={player} className={styles.number}>
+                    <TableHeaderCell key={player} className={styles.number} button={{ className: styles.headerEnd }}>
                       {player}
                     </TableHeaderCell>
                   ))}

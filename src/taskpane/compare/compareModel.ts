@@ -108,10 +108,11 @@ export interface MethodPreview {
   core?: { coalition: string; excess: number } | { error: string };
 }
 
-function call(name: string, args: unknown[]): unknown[][] {
+/** A function called as Excel calls it; NUCLEOLUS answers asynchronously (its LP solver loads on demand). */
+async function call(name: string, args: unknown[]): Promise<unknown[][]> {
   const spec = findFunction(name);
   if (spec === undefined) throw new Error(`PARTAGE.${name} is not available in this version of the add-in`);
-  const result = callFunction(spec, args);
+  const result = await callFunction(spec, args);
   if (!Array.isArray(result)) throw new Error(`PARTAGE.${name} returned ${String(result)}, not a table`);
   return result as unknown[][];
 }
@@ -136,32 +137,32 @@ export function scaleToGrand(x: readonly number[], grand: number): number[] {
 }
 
 /** Every method's allocation and COREGAP, as the sheet's formulas will give them. */
-export function previewMethods(inputs: CompareInputs): MethodPreview[] {
+export async function previewMethods(inputs: CompareInputs): Promise<MethodPreview[]> {
   const args = functionArguments(inputs);
   const grand = grandValue(inputs);
   const kind = nucleolusKind(inputs);
   const unionsArg = inputs.unions?.map((u, i) => [inputs.players[i], u]);
-  return methodsFor(inputs).map((method) => {
+  return Promise.all(methodsFor(inputs).map(async (method) => {
     const title = method === 'nucleolus' ? (kind === 'prenucleolus' ? 'Pre-nucleolus' : 'Nucleolus') : METHOD_TITLES[method];
     const preview: MethodPreview = { method, title };
     try {
       switch (method) {
         case 'shapley':
-          preview.values = column(call('SHAPLEY', [args.coalitions, args.values, args.players]), 1, 'SHAPLEY');
+          preview.values = column(await call('SHAPLEY', [args.coalitions, args.values, args.players]), 1, 'SHAPLEY');
           break;
         case 'banzhaf':
         case 'leaveOneOut': {
           const name = method === 'banzhaf' ? 'BANZHAF' : 'LEAVEONEOUT';
-          const raw = column(call(name, [args.coalitions, args.values, args.players]), 1, name);
+          const raw = column(await call(name, [args.coalitions, args.values, args.players]), 1, name);
           preview.rawTotal = raw.reduce((a, b) => a + b, 0);
           preview.values = scaleToGrand(raw, grand);
           break;
         }
         case 'nucleolus':
-          preview.values = column(call('NUCLEOLUS', [args.coalitions, args.values, args.players, kind]), 1, 'NUCLEOLUS');
+          preview.values = column(await call('NUCLEOLUS', [args.coalitions, args.values, args.players, kind]), 1, 'NUCLEOLUS');
           break;
         case 'owen':
-          preview.values = column(call('OWEN', [args.coalitions, args.values, unionsArg]), 2, 'OWEN');
+          preview.values = column(await call('OWEN', [args.coalitions, args.values, unionsArg]), 2, 'OWEN');
           break;
         case 'proRata':
           preview.values = scaleToGrand(standAlone(inputs), grand);
@@ -172,14 +173,14 @@ export function previewMethods(inputs: CompareInputs): MethodPreview[] {
       return preview;
     }
     try {
-      const gap = call('COREGAP', [args.coalitions, args.values, preview.values!.map((v) => [v]), args.players]);
+      const gap = await call('COREGAP', [args.coalitions, args.values, preview.values!.map((v) => [v]), args.players]);
       const [coalition, excess] = gap[0] ?? [];
       preview.core = { coalition: String(coalition), excess: Number(excess) };
     } catch (error) {
       preview.core = { error: messageOf(error) };
     }
     return preview;
-  });
+  }));
 }
 
 /** The sheet's verdict formula, in words: "stable", or who would gain what alone. */

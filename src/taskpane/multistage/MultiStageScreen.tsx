@@ -35,6 +35,7 @@ import type { CompanionClient, JobStatus } from '../companion/companionApi';
 import { coalitionLabel, coalitionOrder, formatNumber } from '../compare/compareModel';
 import { readActiveMultiStageSheet, writeMultiStageSheet, type MultiStageSheetInputs } from '../excel/multiStageSheet';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
+import { usePreview } from '../usePreview';
 import {
   draftFromMultiStageInputs,
   emptyMultiStageDraft,
@@ -67,6 +68,7 @@ const useStyles = makeStyles({
   reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
   grid: { maxHeight: '320px', overflowY: 'auto', border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
   gridInput: { width: '100%', minWidth: '80px' },
+  headerEnd: { justifyContent: 'flex-end' },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace, tabSize: 4 },
   narrow: { width: '110px' },
@@ -89,13 +91,13 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
   const [file, setFile] = useState<File | undefined>(undefined);
   const [seedText, setSeedText] = useState('1');
   const [permutationsText, setPermutationsText] = useState('20000');
-  const [job, setJob] = useState<{ state: string; progress: number; error?: string } | undefined>(undefined);
+  const [job, setJob] = useState<{ state: string; progress: number; error?: string; summary?: string } | undefined>(undefined);
   const currentSheet = useRef<string | undefined>(undefined);
   currentSheet.current = sheetName;
   const workbookReason = workbookUnavailableReason(workbook);
 
   const validation = useMemo(() => validateMultiStage(draft), [draft]);
-  const preview = useMemo(() => (validation.inputs === undefined ? undefined : previewMultiStage(validation.inputs)), [validation.inputs]);
+  const preview = usePreview(validation.inputs, previewMultiStage);
   const issue = (field: IssueField): string | undefined => validation.issues.find((i) => i.field === field)?.message;
 
   const load = useCallback((found: MultiStageSheetInputs) => {
@@ -194,7 +196,11 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
         backend: typeof r.backend === 'string' ? r.backend : 'companion',
         contributors: names,
       };
-      setJob({ state: 'done', progress: 1 });
+      setJob({
+        state: 'done',
+        progress: 1,
+        summary: `Valued on the companion: ${sampled.permutations.toLocaleString('en-US')} permutations, seed ${seed}, job ${end.id} (${sampled.backend}).`,
+      });
       change({ sampled });
     } catch (error) {
       setJob({ state: 'failed', progress: 0, error: messageOf(error) });
@@ -281,7 +287,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
       </Field>
 
       <Field label="Stages and their contributors" hint='One line per stage: "Base model: Model lab", or two columns (contributor, stage) pasted from Excel.' {...fieldState(stagesMessage)}>
-        <Textarea value={draft.stagesText} onChange={(_, d) => change({ stagesText: d.value })} resize="vertical" rows={5} textarea={{ className: styles.mono }} data-testid="multi-stages" />
+        <Textarea value={draft.stagesText} onChange={(_, d) => change({ stagesText: d.value })} resize="vertical" rows={6} textarea={{ className: styles.mono }} data-testid="multi-stages" />
       </Field>
 
       <Field label="Values of the coalitions of contributors">
@@ -359,7 +365,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
             <div data-testid="multi-job" data-state={job.state}>
               <ProgressBar value={job.progress} max={1} />
               <Caption1 data-testid="multi-job-text" className={job.error !== undefined ? styles.error : undefined}>
-                {job.error ?? `${job.state}${job.state === 'running' ? ` · ${Math.round(job.progress * 100)} %` : ''}`}
+                {job.error ?? job.summary ?? `${job.state}${job.state === 'running' ? ` · ${Math.round(job.progress * 100)} %` : ''}`}
               </Caption1>
             </div>
           )}
@@ -394,7 +400,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
                   <TableRow>
                     <TableHeaderCell>Contributor</TableHeaderCell>
                     <TableHeaderCell>Stage</TableHeaderCell>
-                    <TableHeaderCell>Owen value</TableHeaderCell>
+                    <TableHeaderCell button={{ className: styles.headerEnd }}>Owen value</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -413,7 +419,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
                 <TableHeader>
                   <TableRow>
                     <TableHeaderCell>Stage</TableHeaderCell>
-                    <TableHeaderCell>Total</TableHeaderCell>
+                    <TableHeaderCell button={{ className: styles.headerEnd }}>Total</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -436,7 +442,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
                   <TableHeader>
                     <TableRow>
                       <TableHeaderCell>Rightholder</TableHeaderCell>
-                      <TableHeaderCell>Amount</TableHeaderCell>
+                      <TableHeaderCell button={{ className: styles.headerEnd }}>Amount</TableHeaderCell>
                     </TableRow>
                   </TableHeader>
                   <TableBody>

@@ -261,10 +261,11 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function call(name: string, args: unknown[]): unknown[][] {
+/** A function called as Excel calls it (through the registry, which may answer asynchronously). */
+async function call(name: string, args: unknown[]): Promise<unknown[][]> {
   const spec = findFunction(name);
   if (spec === undefined) throw new Error(`PARTAGE.${name} is not available in this version of the add-in`);
-  const result = callFunction(spec, args);
+  const result = await callFunction(spec, args);
   if (!Array.isArray(result)) throw new Error(`PARTAGE.${name} returned ${String(result)}, not a table`);
   return result as unknown[][];
 }
@@ -284,13 +285,13 @@ export function stageList(contributors: readonly Contributor[]): string[] {
   return groupNames(contributors.map((c, k) => ({ member: c.name, group: c.stage, line: k + 1 })));
 }
 
-export function previewMultiStage(inputs: MultiStageInputs): MultiStagePreview {
+export async function previewMultiStage(inputs: MultiStageInputs): Promise<MultiStagePreview> {
   const out: MultiStagePreview = {};
   try {
     if (inputs.coalitions.kind === 'sampled') out.owen = [...inputs.coalitions.values];
     else {
       const args = owenArguments(inputs as MultiStageInputs & { coalitions: { kind: 'table' } });
-      const rows = call('OWEN', [args.coalitions, args.values, args.unions]);
+      const rows = await call('OWEN', [args.coalitions, args.values, args.unions]);
       out.owen = rows.map((row, r) => {
         if (typeof row[2] !== 'number') throw new Error(`PARTAGE.OWEN, row ${r + 1}: expected a number, got ${JSON.stringify(row[2])}`);
         return row[2];
@@ -306,7 +307,7 @@ export function previewMultiStage(inputs: MultiStageInputs): MultiStagePreview {
     total: inputs.contributors.reduce((sum, c, i) => (c.stage === stage ? sum + owen[i] : sum), 0),
   }));
   try {
-    const rows = call('RIGHTSMAP', [inputs.contributors.map((c, i) => [c.name, owen[i]]), inputs.ownership.map((o) => [o.work, o.rightholder, o.share]), inputs.decimals]);
+    const rows = await call('RIGHTSMAP', [inputs.contributors.map((c, i) => [c.name, owen[i]]), inputs.ownership.map((o) => [o.work, o.rightholder, o.share]), inputs.decimals]);
     out.rightholders = rows.map((row) => ({ rightholder: String(row[0]), amount: Number(row[1]) }));
   } catch (error) {
     out.rightsError = messageOf(error);

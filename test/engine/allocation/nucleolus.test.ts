@@ -130,7 +130,7 @@ describe('nucleolus: the defining lexicographic property', () => {
         if (kind === 'nucleolus') for (let i = 0; i < n; i++) expect(x[i]).toBeGreaterThanOrEqual(v[1 << i] - 1e-9 * grand);
         const ours = sortedExcesses(v, n, x);
         const random = mulberry32(seed ^ 0x5bd1e995);
-        const tol = 1e-7 * Math.max(1, Math.abs(grand));
+        const tol = 1e-9 * Math.max(1, Math.abs(grand));
         for (let trial = 0; trial < 300; trial++) {
           const y = new Float64Array(n);
           if (trial < 100 && kind === 'nucleolus') {
