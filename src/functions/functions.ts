@@ -111,7 +111,7 @@ export function VOTINGPOWER(weights: unknown[][], quota: unknown, index?: unknow
  * @param [modelScores] The model as a player: each output's similarity to what the model makes alone (one per row, or one for all; not filtered by the threshold). Adds a last column, the model's share.
  * @returns Same shape as scores (plus the model's column with modelScores): each rightholder's share of each output.
  */
-export function SIMILARITYSPLIT(scores: unknown[][], threshold?: unknown, modelScores?: unknown): Array<Array<string | number>> {
+export function SIMILARITYSPLIT(scores: unknown[][], threshold?: unknown, modelScores?: unknown[][]): Array<Array<string | number>> {
   return invoke('SIMILARITYSPLIT', [scores, threshold, modelScores]) as Array<Array<string | number>>;
 }
 

@@ -13,7 +13,22 @@ import { toProductionManifest } from '../../scripts/manifestUrls';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PROD_URL = 'https://partage.test.invalid/build/';
-const PARTAGE_FUNCTIONS = ['BANZHAF', 'PAYTOTRAIN', 'PURPOSESHARE', 'SHAPLEY', 'SIMILARITYSPLIT', 'TRANSFERBASE', 'VOTINGPOWER'];
+const PARTAGE_FUNCTIONS = [
+  'BANZHAF',
+  'COREGAP',
+  'LEAVEONEOUT',
+  'LICENCEPAYMENTS',
+  'NUCLEOLUS',
+  'OWEN',
+  'PAYTOTRAIN',
+  'POOLSPLIT',
+  'PURPOSESHARE',
+  'RIGHTSMAP',
+  'SHAPLEY',
+  'SIMILARITYSPLIT',
+  'TRANSFERBASE',
+  'VOTINGPOWER',
+];
 
 interface MetadataParameter {
   name: string;
@@ -83,7 +98,7 @@ describe('functions.json', () => {
     functions = (JSON.parse(read('functions.json')) as { functions: MetadataFunction[] }).functions;
   });
 
-  test('declares the seven PARTAGE functions, each with a description', () => {
+  test('declares every PARTAGE function, each with a description', () => {
     expect(functions.map((f) => f.id).sort()).toEqual(PARTAGE_FUNCTIONS);
     expect(functions.map((f) => f.name).sort()).toEqual(PARTAGE_FUNCTIONS);
     for (const f of functions) expect({ id: f.id, described: (f.description ?? '').length > 10 }).toEqual({ id: f.id, described: true });

@@ -79,7 +79,7 @@ describe('the registry', () => {
     expect(findFunction('shapley')).toBe(FUNCTIONS.SHAPLEY);
     expect(findFunction(' partage.PayToTrain ')).toBe(FUNCTIONS.PAYTOTRAIN);
     expect(findFunction('toString')).toBeUndefined();
-    expect(findFunction('OWEN')).toBeUndefined();
+    expect(findFunction('NOSUCHFUNCTION')).toBeUndefined();
   });
 
   test('signatures mark optional arguments', () => {
@@ -138,15 +138,29 @@ describe('functions.json metadata generated from functions.ts', () => {
     expect(dims.SHAPLEY).toEqual(['matrix', 'matrix', 'matrix', 'scalar']);
     expect(dims.TRANSFERBASE).toEqual(['matrix', 'matrix', 'matrix', 'matrix']);
     expect(dims.PURPOSESHARE).toEqual(['scalar', 'scalar', 'matrix', 'scalar', 'scalar']);
+    // A per-row argument must be a matrix: Excel would otherwise call the function once per cell.
+    expect(dims.SIMILARITYSPLIT).toEqual(['matrix', 'scalar', 'matrix']);
+    expect(dims.COREGAP).toEqual(['matrix', 'matrix', 'matrix', 'matrix']);
+    expect(dims.OWEN).toEqual(['matrix', 'matrix', 'matrix']);
+    expect(dims.RIGHTSMAP).toEqual(['matrix', 'matrix', 'scalar']);
+    expect(dims.LICENCEPAYMENTS).toEqual(['matrix', 'matrix', 'scalar', 'matrix', 'matrix', 'matrix', 'scalar']);
+    expect(dims.POOLSPLIT).toEqual(['scalar', 'matrix', 'scalar', 'matrix', 'scalar', 'scalar', 'scalar']);
     const results = Object.fromEntries(metadata.functions.map((f) => [f.id, f.result.dimensionality ?? 'scalar']));
     expect(results).toEqual({
       SHAPLEY: 'matrix',
       BANZHAF: 'matrix',
+      OWEN: 'matrix',
+      LEAVEONEOUT: 'matrix',
+      NUCLEOLUS: 'matrix',
+      COREGAP: 'matrix',
       VOTINGPOWER: 'matrix',
       SIMILARITYSPLIT: 'matrix',
+      RIGHTSMAP: 'matrix',
       TRANSFERBASE: 'scalar',
       PURPOSESHARE: 'scalar',
       PAYTOTRAIN: 'matrix',
+      LICENCEPAYMENTS: 'matrix',
+      POOLSPLIT: 'matrix',
     });
   });
 

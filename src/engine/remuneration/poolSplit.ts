@@ -71,23 +71,29 @@ const MAX_USERS = 2 ** 31 - 1;
  * Exactness: every holder's claim is Σ_u x_uh / d_u, a sum of per-user fractions — x the
  * (integer, possibly boosted) plays, d_u 1 for a plain user, the user's plays for a capped
  * user (the cap's factor is common to every capped user), the user's counted plays in user
- * mode. Per-user terms are gathered by denominator with exact float64 integer sums, and only
- * at the end multiplied by L / d with L the least common multiple of the denominators, in
- * BigInt: the claims are then exact integers and the largest-remainder rounding
- * (exact/largestRemainder.ts) decides every tie exactly. Cost: O(rows) float64 work, plus one
- * BigInt product per distinct (denominator, holder) pair, whose size grows with the number of
- * distinct denominators (market mode without a cap has one).
+ * mode. Per-user terms are gathered by denominator with exact float64 integer sums (one entry
+ * per distinct (denominator, holder) pair). The rounding is then decided on claims bounded to
+ * 2^-128 (unitsByIntervals), which settles every case but a tie or a near-tie; those are
+ * decided on the exact claims, integers over L, the least common multiple of the
+ * denominators, in BigInt (exactClaims), so ties go to the earlier holder exactly as the
+ * largest-remainder rule (exact/largestRemainder.ts) says. Cost: O(rows) float64 work, one
+ * short BigInt division per entry, and, only for a tie, one BigInt product per entry whose
+ * size grows with the number of distinct denominators (market mode without a cap has none).
  *
- * Streaming and merging: `add` keeps the chunks by reference, and `finish` runs three passes
- * over them, each a sum over rows, so each merges by plain addition: (1) per holder, uncapped
+ * Streaming and merging: `add` checks a chunk and keeps a typed-array copy; `finish` merges
+ * repeated (user, holder) pairs, then runs three passes, each a sum over rows, so each merges
+ * by plain addition: (1) per holder, uncapped
  * plays and distinct users, and per user, total plays; (2) per user, the plays on counted
  * holders (user mode); (3) per (denominator, holder), the numerators. Sums of integers are
  * exact, so any chunking, any order and any split among workers give the same claims bit for
- * bit. A companion streaming a file of 10⁸ rows re-reads the file once per pass through
- * `censusPass`, `userPass` and `claimPass` with the same code; what it keeps is per holder and
- * per user, not per row. Distinct users are counted as rows with plays > 0, which is exact
- * because a chunk given to these passes has each (user, holder) pair once (the contract's
- * "aggregated per user and holder"); `add` merges repeated pairs of an in-memory log first.
+ * bit. A companion streaming a file of 10⁸ rows re-reads it once per pass, each chunk through
+ * `checkUsageChunk` then `censusPass`, `userPass` or `claimPass` (`planOf` between passes 1
+ * and 2, `splitClaims` at the end): the same code, keeping per-holder and per-user arrays and
+ * one entry per distinct (denominator, holder) pair, never the rows; partial results of workers
+ * merge by adding their arrays and entries. Distinct users are counted as rows with plays > 0, which is exact
+ * because the rows given to these passes have each (user, holder) pair once (the contract's
+ * "aggregated per user and holder"; a streamed file must be, an in-memory log is merged by
+ * `finish`). Ids are dense: per-user and per-holder arrays are as long as the largest id.
  */
 export class PoolAccumulator {
   private readonly chunks: AggregatedChunk[] = [];
@@ -102,57 +108,72 @@ export class PoolAccumulator {
 
   /** Adds rows; rows are numbered across chunks (from 0) in error messages. */
   add(chunk: UsageChunk): this {
-    const n = chunk.users.length;
-    if (chunk.holders.length !== n || chunk.plays.length !== n || (chunk.activePlays !== undefined && chunk.activePlays.length !== n)) {
-      throw new RangeError('PoolAccumulator.add: the columns of a chunk must have the same length');
+    const checked = checkUsageChunk(chunk, this.rowCount);
+    this.rowCount += checked.users.length;
+    for (let i = 0; i < checked.users.length; i++) {
+      if (checked.holders[i] >= this.holderCount) this.holderCount = checked.holders[i] + 1;
+      if (checked.users[i] >= this.userCount) this.userCount = checked.users[i] + 1;
     }
-    const users = new Int32Array(n);
-    const holders = new Int32Array(n);
-    const plays = new Float64Array(n);
-    const active = new Float64Array(n);
-    const first = this.rowCount;
-    for (let i = 0; i < n; i++) {
-      const row = first + i;
-      const u = chunk.users[i];
-      const h = chunk.holders[i];
-      if (!Number.isInteger(u) || u < 0 || u >= MAX_USERS) throw new EngineInputError('users', row, `expected a user id from 0 to ${MAX_USERS - 1}, got ${u}`);
-      if (!Number.isInteger(h) || h < 0 || h >= MAX_HOLDERS) throw new EngineInputError('holders', row, `expected a holder id from 0 to ${MAX_HOLDERS - 1}, got ${h}`);
-      const p = chunk.plays[i];
-      if (!Number.isInteger(p) || p < 0 || p > SAFE) {
-        throw new EngineInputError('plays', row, `plays are counts: expected a whole number ≥ 0, got ${p}`);
-      }
-      const a = chunk.activePlays === undefined ? 0 : chunk.activePlays[i];
-      if (!Number.isInteger(a) || a < 0) {
-        throw new EngineInputError('activePlays', row, `activePlays are counts: expected a whole number ≥ 0, got ${a}`);
-      }
-      if (a > p) throw new EngineInputError('activePlays', row, `activePlays ${a} exceeds plays ${p}: active plays are some of the plays`);
-      users[i] = u;
-      holders[i] = h;
-      plays[i] = p;
-      active[i] = a;
-      if (h >= this.holderCount) this.holderCount = h + 1;
-      if (u >= this.userCount) this.userCount = u + 1;
-    }
-    this.rowCount += n;
-    this.chunks.push({ users, holders, plays, active });
+    this.chunks.push(checked);
     return this;
   }
 
   /** Splits `amount` over everything added. */
   finish(amount: number): PoolSplitResult {
-    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
-      throw new EngineInputError('amount', undefined, `expected a finite amount ≥ 0, got ${String(amount)}`);
-    }
-    const totalUnits = roundHalfUp(decimalOf(amount), this.options.decimals);
+    amountUnits(amount, this.options.decimals);
     const log = mergeRepeatedPairs(this.chunks, this.userCount, this.holderCount);
     const census = newCensus(this.holderCount, this.userCount);
     censusPass(census, log);
     const plan = planOf(census, this.options);
-    if (plan.userCounted !== null) userPass(plan, log);
+    userPass(plan, log);
     const claims = newClaims(this.holderCount);
     claimPass(claims, plan, log);
-    return splitClaims(claims, plan, census, totalUnits, this.options.decimals);
+    return splitClaims(claims, plan, census, amount, this.options.decimals);
   }
+}
+
+/** The amount in whole units of 10^-decimals (halves up), or an input error naming it. */
+function amountUnits(amount: number, decimals: number): bigint {
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
+    throw new EngineInputError('amount', undefined, `expected a finite amount ≥ 0, got ${String(amount)}`);
+  }
+  return roundHalfUp(decimalOf(amount), decimals);
+}
+
+/**
+ * A chunk checked and copied into typed arrays; `firstRow` numbers its rows in messages. What
+ * a streaming reader hands to the passes (after making sure each pair comes once).
+ */
+export function checkUsageChunk(chunk: UsageChunk, firstRow = 0): AggregatedChunk {
+  const n = chunk.users.length;
+  if (chunk.holders.length !== n || chunk.plays.length !== n || (chunk.activePlays !== undefined && chunk.activePlays.length !== n)) {
+    throw new RangeError('checkUsageChunk: the columns of a chunk must have the same length');
+  }
+  const users = new Int32Array(n);
+  const holders = new Int32Array(n);
+  const plays = new Float64Array(n);
+  const active = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = firstRow + i;
+    const u = chunk.users[i];
+    const h = chunk.holders[i];
+    if (!Number.isInteger(u) || u < 0 || u >= MAX_USERS) throw new EngineInputError('users', row, `expected a user id from 0 to ${MAX_USERS - 1}, got ${u}`);
+    if (!Number.isInteger(h) || h < 0 || h >= MAX_HOLDERS) throw new EngineInputError('holders', row, `expected a holder id from 0 to ${MAX_HOLDERS - 1}, got ${h}`);
+    const p = chunk.plays[i];
+    if (!Number.isInteger(p) || p < 0 || p > SAFE) {
+      throw new EngineInputError('plays', row, `plays are counts: expected a whole number ≥ 0, got ${p}`);
+    }
+    const a = chunk.activePlays === undefined ? 0 : chunk.activePlays[i];
+    if (!Number.isInteger(a) || a < 0) {
+      throw new EngineInputError('activePlays', row, `activePlays are counts: expected a whole number ≥ 0, got ${a}`);
+    }
+    if (a > p) throw new EngineInputError('activePlays', row, `activePlays ${a} exceeds plays ${p}: active plays are some of the plays`);
+    users[i] = u;
+    holders[i] = h;
+    plays[i] = p;
+    active[i] = a;
+  }
+  return { users, holders, plays, active };
 }
 
 /** The pool split of one in-memory log. */
@@ -190,7 +211,7 @@ export function checkPoolOptions(options: PoolSplitOptions): CheckedPoolOptions 
   if (typeof boost !== 'number' || !Number.isFinite(boost) || boost < 1) {
     throw new EngineInputError('boost', undefined, `expected a finite number ≥ 1 (2: a boosted play counts twice), got ${String(boost)}`);
   }
-  const [boostNumerator, boostScale] = integerRatio(boost, 'boost', 1e6);
+  const [boostNumerator, boostScale] = integerRatio(boost, 'boost', 100, 3);
   const decimals = checkDecimals(options.decimals);
   let capNumerator: number | null = null;
   let capScale = 1;
@@ -199,18 +220,21 @@ export function checkPoolOptions(options: PoolSplitOptions): CheckedPoolOptions 
     if (typeof cap !== 'number' || !Number.isFinite(cap) || cap <= 0) {
       throw new EngineInputError('userCap', undefined, `expected a number of plays > 0, got ${String(cap)}`);
     }
-    [capNumerator, capScale] = integerRatio(cap, 'userCap', 1e9);
+    [capNumerator, capScale] = integerRatio(cap, 'userCap', 1e9, 6);
   }
   return { mode, minPlays, minUsers, boostNumerator, boostScale, decimals, capNumerator, capScale, cap };
 }
 
-/** x as numerator / 10^k with both exact in float64 and the numerator below `limit` × 10^k. */
-function integerRatio(x: number, field: string, limit: number): [number, number] {
+/**
+ * x as numerator / 10^k, both exact in float64. Bounded so that weighted plays stay exact
+ * float64 integers: a boost enters squared (an active boosted play), scaled by 10^(2k).
+ */
+function integerRatio(x: number, field: string, limit: number, maxDecimals: number): [number, number] {
   const d = decimalOf(x);
   const k = Math.max(0, -d.exponent);
   const numerator = d.exponent >= 0 ? d.coefficient * powerOfTen(d.exponent) : d.coefficient;
-  if (k > 6 || numerator > BigInt(Math.round(limit)) * powerOfTen(k)) {
-    throw new EngineInputError(field, undefined, `${x} has too many digits: at most 6 decimals and a value up to ${limit}`);
+  if (k > maxDecimals || numerator > BigInt(Math.round(limit)) * powerOfTen(k)) {
+    throw new EngineInputError(field, undefined, `${x} has too many digits: at most ${maxDecimals} decimals and a value up to ${limit}`);
   }
   return [Number(numerator), 10 ** k];
 }
@@ -466,7 +490,9 @@ export function claimPass(claims: PoolClaims, plan: PoolPlan, chunk: AggregatedC
   }
 }
 
-function splitClaims(claims: PoolClaims, plan: PoolPlan, census: PoolCensus, totalUnits: bigint, decimals: number): PoolSplitResult {
+/** The last step: the pool split by the claims of pass 3. */
+export function splitClaims(claims: PoolClaims, plan: PoolPlan, census: PoolCensus, amount: number, decimals: number): PoolSplitResult {
+  const totalUnits = amountUnits(amount, decimals);
   for (const x of claims.plain) if (x > SAFE) throw tooMany();
   let entries = 0;
   claims.byDenominator.forEach((_, x) => {

@@ -1,5 +1,20 @@
 import fc from 'fast-check';
-import { PoolAccumulator, poolSplit, type PoolMode, type PoolSplitOptions, type UsageChunk } from '../../../src/engine/remuneration/poolSplit';
+import {
+  censusPass,
+  checkPoolOptions,
+  checkUsageChunk,
+  claimPass,
+  newCensus,
+  newClaims,
+  planOf,
+  PoolAccumulator,
+  poolSplit,
+  splitClaims,
+  userPass,
+  type PoolMode,
+  type PoolSplitOptions,
+  type UsageChunk,
+} from '../../../src/engine/remuneration/poolSplit';
 import { rat, Rational } from '../../helpers/rational';
 import { expectEngineError } from './expectEngineError';
 
@@ -126,6 +141,22 @@ describe('poolSplit, hand examples', () => {
     const accumulator = new PoolAccumulator({ mode: 'artist', minPlays: 5, minUsers: 2, userCap: 5 });
     accumulator.add(chunkOf(LOG.slice(0, 2))).add(chunkOf(LOG.slice(2, 3))).add(chunkOf([])).add(chunkOf(LOG.slice(3)));
     expect(Array.from(accumulator.finish(100).amounts)).toEqual([45.28, 47.17, 7.55]);
+  });
+
+  it('the passes a streaming reader would run, chunk by chunk in any order, give the same split', () => {
+    // A file aggregated per (user, holder), read three times in chunks of 2 rows, the second
+    // time backwards: each pass only adds up, so the order does not matter.
+    const chunks = [LOG.slice(0, 2), LOG.slice(2, 4), LOG.slice(4)].map((rows, k) => checkUsageChunk(chunkOf(rows), 2 * k));
+    for (const mode of ['market', 'user', 'artist'] as const) {
+      const options = { mode, minPlays: 5, minUsers: 2, userCap: 5 };
+      const census = newCensus(3, 3);
+      chunks.forEach((c) => censusPass(census, c));
+      const plan = planOf(census, checkPoolOptions(options));
+      [...chunks].reverse().forEach((c) => userPass(plan, c));
+      const claims = newClaims(3);
+      chunks.forEach((c) => claimPass(claims, plan, c));
+      expect(splitClaims(claims, plan, census, 100, 2).units).toEqual(poolSplit(100, chunkOf(LOG), options).units);
+    }
   });
 
   it('rounds to decimals and distributes the amount rounded half up', () => {
