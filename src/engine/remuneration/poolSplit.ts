@@ -90,7 +90,7 @@ const MAX_USERS = 2 ** 31 - 1;
  * `checkUsageChunk` then `censusPass`, `userPass` or `claimPass` (`planOf` between passes 1
  * and 2, `splitClaims` at the end): the same code, keeping per-holder and per-user arrays and
  * one entry per distinct (denominator, holder) pair, never the rows; partial results of workers
- * merge by adding their arrays and entries. Distinct users are counted as rows with plays > 0, which is exact
+ * merge by `mergeCensus`, `mergeUserPass` and `mergeClaims`. Distinct users are counted as rows with plays > 0, which is exact
  * because the rows given to these passes have each (user, holder) pair once (the contract's
  * "aggregated per user and holder"; a streamed file must be, an in-memory log is merged by
  * `finish`). Ids are dense: per-user and per-holder arrays are as long as the largest id.
@@ -459,6 +459,43 @@ function hashOf(key: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Adds one worker's census (same dimensions) into another's. */
+export function mergeCensus(into: PoolCensus, from: PoolCensus): void {
+  addInto(into.holderPlays, from.holderPlays);
+  addInto(into.holderUsers, from.holderUsers);
+  addInto(into.userPlays, from.userPlays);
+}
+
+/** Adds one worker's user-mode counted plays (pass 2, same plan) into another's. */
+export function mergeUserPass(into: PoolPlan, from: PoolPlan): void {
+  if (into.userCounted !== null && from.userCounted !== null) addInto(into.userCounted, from.userCounted);
+}
+
+/** Adds one worker's claims (pass 3, same plan) into another's; denominators are matched by value. */
+export function mergeClaims(into: PoolClaims, from: PoolClaims): void {
+  addInto(into.plain, from.plain);
+  const holderCount = into.plain.length;
+  from.byDenominator.forEach((key, x) => {
+    const h = key % holderCount;
+    into.byDenominator.add(denominatorIndex(into, from.denominatorList[(key - h) / holderCount]) * holderCount + h, x);
+  });
+}
+
+function addInto(into: Float64Array, from: Float64Array): void {
+  if (into.length !== from.length) throw new RangeError('merge: the partial results have different dimensions');
+  for (let k = 0; k < into.length; k++) into[k] += from[k];
+}
+
+function denominatorIndex(claims: PoolClaims, d: number): number {
+  let k = claims.denominators.get(d);
+  if (k === undefined) {
+    k = claims.denominatorList.length;
+    claims.denominators.set(d, k);
+    claims.denominatorList.push(d);
+  }
+  return k;
+}
+
 /** Pass 3: every row's numerator x_uh added under its user's denominator. */
 export function claimPass(claims: PoolClaims, plan: PoolPlan, chunk: AggregatedChunk): void {
   const holderCount = claims.plain.length;
@@ -480,13 +517,7 @@ export function claimPass(claims: PoolClaims, plan: PoolPlan, chunk: AggregatedC
       claims.plain[h] += x;
       continue;
     }
-    let k = claims.denominators.get(d);
-    if (k === undefined) {
-      k = claims.denominatorList.length;
-      claims.denominators.set(d, k);
-      claims.denominatorList.push(d);
-    }
-    claims.byDenominator.add(k * holderCount + h, x);
+    claims.byDenominator.add(denominatorIndex(claims, d) * holderCount + h, x);
   }
 }
 

@@ -108,6 +108,18 @@ describe('nucleolus: published values', () => {
     expect(Array.from(nucleolus([0, 42], 1, 'nucleolus', solver).values)).toEqual([42]);
   });
 
+  it('solves degenerate games with many ties: majority voting, a glove market, a veto player', () => {
+    // Two of three win: by symmetry and efficiency 1/3 each.
+    const majority = [0, 0, 0, 1, 0, 1, 1, 1];
+    expectRelativelyClose(nucleolus(majority, 3, 'nucleolus', solver).values, [1 / 3, 1 / 3, 1 / 3]);
+    // One left glove (player 0), two right ones: a pair is worth 1. The core is the single point
+    // (1, 0, 0) (x0 + x1 ≥ 1 and x0 + x2 ≥ 1 with Σ = 1), so the nucleolus is that point.
+    const gloves = [0, 0, 0, 1, 0, 1, 0, 1];
+    expectRelativelyClose(nucleolus(gloves, 3, 'nucleolus', solver).values, [1, 0, 0]);
+    // Weighted vote [quota 3; weights 2, 1, 1]: the same winning coalitions, the same answer.
+    expectRelativelyClose(nucleolus(gloves, 3, 'prenucleolus', solver).values, [1, 0, 0]);
+  });
+
   it('splits a two-player surplus equally (standard solution)', () => {
     // v(A) = 10, v(B) = 20, v(AB) = 50: each gets its stand-alone value plus half of 20.
     expectRelativelyClose(nucleolus([0, 10, 20, 50], 2, 'prenucleolus', solver).values, [20, 30]);

@@ -4,6 +4,9 @@ import {
   checkPoolOptions,
   checkUsageChunk,
   claimPass,
+  mergeCensus,
+  mergeClaims,
+  mergeUserPass,
   newCensus,
   newClaims,
   planOf,
@@ -159,6 +162,31 @@ describe('poolSplit, hand examples', () => {
     }
   });
 
+  it('two workers, each with part of the chunks, merge into the same split', () => {
+    const chunks = [LOG.slice(0, 1), LOG.slice(1, 3), LOG.slice(3)].map((rows) => checkUsageChunk(chunkOf(rows)));
+    const parts = [[chunks[0], chunks[2]], [chunks[1]]];
+    for (const mode of ['market', 'user', 'artist'] as const) {
+      const options = checkPoolOptions({ mode, minPlays: 2, userCap: 5 });
+      const censuses = parts.map((part) => {
+        const census = newCensus(3, 3);
+        part.forEach((c) => censusPass(census, c));
+        return census;
+      });
+      mergeCensus(censuses[0], censuses[1]);
+      const plans = parts.map(() => planOf(censuses[0], options));
+      parts.forEach((part, w) => part.forEach((c) => userPass(plans[w], c)));
+      mergeUserPass(plans[0], plans[1]);
+      const workerClaims = parts.map((part) => {
+        const claims = newClaims(3);
+        part.forEach((c) => claimPass(claims, plans[0], c));
+        return claims;
+      });
+      mergeClaims(workerClaims[0], workerClaims[1]);
+      const merged = splitClaims(workerClaims[0], plans[0], censuses[0], 100, 2);
+      expect(merged.units).toEqual(poolSplit(100, chunkOf(LOG), { mode, minPlays: 2, userCap: 5 }).units);
+    }
+  });
+
   it('rounds to decimals and distributes the amount rounded half up', () => {
     const result = poolSplit(100.005, chunkOf(LOG), { decimals: 2 });
     expect(result.totalUnits).toBe(10001n);
@@ -205,12 +233,21 @@ describe('poolSplit, errors name the field and the row', () => {
     expectEngineError(run, field, undefined, detail);
   });
 
+  it('programming errors of the streaming API are RangeErrors', () => {
+    expect(() => checkUsageChunk({ users: [0, 1], holders: [0], plays: [1, 1] })).toThrow(/same length/);
+    expect(() => mergeCensus(newCensus(2, 2), newCensus(3, 2))).toThrow(/different dimensions/);
+  });
+
   it('plays too many to count exactly', () => {
     const huge = [
       { user: 0, holder: 0, plays: 2 ** 52, active: 0 },
       { user: 1, holder: 0, plays: 2 ** 52, active: 0 },
     ];
-    expectEngineError(() => poolSplit(1, chunkOf(huge)), 'usage', undefined, /exactly/);
+    expectEngineError(() => poolSplit(1, chunkOf(huge)), 'usage', undefined, /plays of one holder cannot be counted exactly/);
+    const repeated = huge.map((r) => ({ ...r, user: 0 }));
+    expectEngineError(() => poolSplit(1, chunkOf(repeated)), 'usage', undefined, /by one user cannot be counted exactly/);
+    const boosted = [{ user: 0, holder: 0, plays: 2 ** 51, active: 0 }];
+    expectEngineError(() => poolSplit(1, chunkOf(boosted), { mode: 'artist', boost: 4 }), 'usage', undefined, /weighted plays exceed/);
   });
 });
 
