@@ -2,8 +2,10 @@
  * What the pane's web worker runs (engineWorker.ts is only its message loop): the engine's own
  * functions, so that a job run in the pane gives the numbers the engine gives, bit for bit —
  * exactShapleyOfPlayers (player by player, for progress; the same numbers as exactShapley), the
- * exact dynamic programmes for voting and saturating-scale games, and permutationShapley with the
- * seed. No DOM and no Worker API here, so tests run it directly.
+ * exact dynamic programmes for voting and saturating-scale games, permutationShapley with the
+ * seed, and the nucleolus of a table with the LP solver PARTAGE.NUCLEOLUS uses (HiGHS in
+ * WebAssembly, loaded on the first nucleolus request, hence the only asynchronous request).
+ * No DOM and no Worker API here, so tests run it directly.
  */
 import { EngineInputError } from '../../engine/errors';
 import type { Game } from '../../engine/games/game';
@@ -12,9 +14,13 @@ import { tableGame } from '../../engine/games/table';
 import { votingGame } from '../../engine/games/voting';
 import { exactShapleyOfPlayers } from '../../engine/shapley/exact';
 import { permutationShapley, samplingRun } from '../../engine/shapley/sampling';
+import { nucleolus, type NucleolusKind } from '../../engine/shapley/nucleolus';
 import { saturatingScaleShapley } from '../../engine/shapley/sumGame';
 import { shapleyShubikIndex } from '../../engine/shapley/voting';
 import { ENGINE_VERSION } from '../../engine/version';
+import type { LpSolver } from '../../engine/lp/linearProgram';
+import { loadHighs } from '../../lp/highs';
+import { noImputationMessage } from './nucleolusCheck';
 
 export type SampledGameSpec =
   | { type: 'table'; n: number; values: number[] }
@@ -28,11 +34,22 @@ export interface PaneSamplingOptions {
   antithetic: boolean;
 }
 
-export type PaneRequest =
+/** The requests runPaneRequest answers at once. */
+export type SyncPaneRequest =
   | { kind: 'exact-table'; n: number; values: number[] }
   | { kind: 'exact-voting'; weights: number[]; quota: number }
   | { kind: 'exact-scale'; sizes: number[]; halfSize: number; alpha: number }
   | { kind: 'sample'; game: SampledGameSpec; options: PaneSamplingOptions };
+
+export interface NucleolusRequest {
+  kind: 'nucleolus-table';
+  nucleolusKind: NucleolusKind;
+  n: number;
+  /** 2^n values in mask order. */
+  values: number[];
+}
+
+export type PaneRequest = SyncPaneRequest | NucleolusRequest;
 
 export interface PaneOutput {
   method: string;
@@ -42,6 +59,8 @@ export interface PaneOutput {
   samples?: number;
   permutations?: number;
   stoppedBy?: string;
+  /** The LP solver of a nucleolus. */
+  solver?: { name: string; version: string };
   engineVersion: string;
   elapsedMs: number;
 }
@@ -84,8 +103,37 @@ export function buildSampledGame(spec: SampledGameSpec): Game {
   }
 }
 
+/** Runs any request, as the worker does: the synchronous ones as runPaneRequest, the nucleolus awaiting its solver. */
+export async function runPaneJob(request: PaneRequest, report: (progress: PaneProgress) => void = () => undefined, reportEveryMs = 100): Promise<PaneOutput> {
+  return request.kind === 'nucleolus-table' ? runNucleolusRequest(request) : runPaneRequest(request, report, reportEveryMs);
+}
+
+/**
+ * The nucleolus or pre-nucleolus of a table, by the engine function PARTAGE.NUCLEOLUS and the
+ * companion's shapley.nucleolus call. No progress: the LP levels are sequential and take
+ * seconds at most (20 players). `solver` is HiGHS unless a test gives another.
+ */
+export async function runNucleolusRequest(request: NucleolusRequest, solver: () => Promise<LpSolver> = loadHighs): Promise<PaneOutput> {
+  const started = Date.now();
+  const { n, values, nucleolusKind } = request;
+  if (nucleolusKind === 'nucleolus' && values.length === 2 ** n) {
+    // Before loading 3.5 MB of WebAssembly, and in the pane's words (the method to choose).
+    const problem = noImputationMessage(values, n);
+    if (problem) throw new PaneInputError(problem, 'values');
+  }
+  const lp = await solver();
+  const result = engineCall(() => nucleolus(values, n, nucleolusKind, lp));
+  return {
+    method: nucleolusKind,
+    values: Array.from(result.values),
+    solver: { name: lp.name, version: lp.version },
+    engineVersion: ENGINE_VERSION,
+    elapsedMs: Date.now() - started,
+  };
+}
+
 /** Runs a request; `report` gets progress now and then (at most every `reportEveryMs`). */
-export function runPaneRequest(request: PaneRequest, report: (progress: PaneProgress) => void = () => undefined, reportEveryMs = 100): PaneOutput {
+export function runPaneRequest(request: SyncPaneRequest, report: (progress: PaneProgress) => void = () => undefined, reportEveryMs = 100): PaneOutput {
   const started = Date.now();
   const done = (output: Omit<PaneOutput, 'elapsedMs' | 'engineVersion'>): PaneOutput => ({ ...output, engineVersion: ENGINE_VERSION, elapsedMs: Date.now() - started });
   switch (request.kind) {

@@ -5,15 +5,17 @@
  *
  * Bundled by webpack 5 from `new Worker(new URL('./engineWorker.ts', import.meta.url))`.
  */
-import { PaneInputError, runPaneRequest, type PaneRequest } from './engineRun';
+import { PaneInputError, runPaneJob, type PaneRequest } from './engineRun';
 import type { WorkerReply } from './paneRunner';
 
 // The DOM library has no DedicatedWorkerGlobalScope; these two members are all this file uses.
 const scope = self as unknown as { onmessage: ((event: MessageEvent<{ request: PaneRequest }>) => void) | null; postMessage(message: WorkerReply): void };
 
-scope.onmessage = (event) => {
+// Asynchronous for the nucleolus (its LP solver is fetched and compiled on the first request);
+// the other requests run to the end in the same turn, as before.
+scope.onmessage = async (event) => {
   try {
-    const output = runPaneRequest(event.data.request, (progress) => scope.postMessage({ type: 'progress', ...progress }));
+    const output = await runPaneJob(event.data.request, (progress) => scope.postMessage({ type: 'progress', ...progress }));
     scope.postMessage({ type: 'done', output });
   } catch (error) {
     scope.postMessage({

@@ -1,3 +1,0 @@
-import { benchDeals } from './deals';
-import { printTable } from './harness';
-printTable('deals — node ' + process.version, benchDeals());
