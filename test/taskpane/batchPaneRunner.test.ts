@@ -1,9 +1,10 @@
 /**
  * The pane's runner of web workers, with a stand-in worker that runs the real engine request
  * (engineRun.ts, as engineWorker.ts does) asynchronously: results, progress, errors with their
- * field, and cancellation, which terminates the worker.
+ * field, cancellation, which terminates the worker, and the nucleolus with its LP solver loaded in
+ * the worker.
  */
-import { PaneInputError, runPaneRequest, type PaneRequest } from '../../src/taskpane/batch/engineRun';
+import { PaneInputError, runPaneJob, type PaneRequest } from '../../src/taskpane/batch/engineRun';
 import { PaneJobCancelled, PaneJobFailed, PaneRunner, type EngineWorker, type WorkerReply } from '../../src/taskpane/batch/paneRunner';
 import { tableGame } from '../../src/engine/games/table';
 import { permutationShapley } from '../../src/engine/shapley/sampling';
@@ -22,12 +23,15 @@ class FakeWorker implements EngineWorker {
         return;
       }
       const send = (reply: WorkerReply) => this.onmessage?.({ data: reply } as MessageEvent<WorkerReply>);
-      try {
-        const output = runPaneRequest(message.request, (p) => send({ type: 'progress', ...p }), 0);
-        send({ type: 'done', output });
-      } catch (error) {
-        send({ type: 'error', message: (error as Error).message, ...(error instanceof PaneInputError && error.field ? { field: error.field } : {}) });
-      }
+      // As engineWorker.ts: awaited (the nucleolus loads its solver); a terminated worker posts nothing.
+      runPaneJob(message.request, (p) => send({ type: 'progress', ...p }), 0).then(
+        (output) => {
+          if (!this.terminated) send({ type: 'done', output });
+        },
+        (error: unknown) => {
+          if (!this.terminated) send({ type: 'error', message: (error as Error).message, ...(error instanceof PaneInputError && error.field ? { field: error.field } : {}) });
+        },
+      );
     }, 0);
   }
   terminate(): void {

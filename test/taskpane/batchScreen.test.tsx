@@ -9,7 +9,7 @@ import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { BatchScreen } from '../../src/taskpane/batch/BatchScreen';
-import { PaneInputError, runPaneRequest, type PaneRequest } from '../../src/taskpane/batch/engineRun';
+import { PaneInputError, runPaneJob, type PaneRequest } from '../../src/taskpane/batch/engineRun';
 import { PaneRunner, type EngineWorker, type WorkerReply } from '../../src/taskpane/batch/paneRunner';
 import { CompanionProvider } from '../../src/taskpane/companion/companionContext';
 import { memoryStorage, type SettingsStorage } from '../../src/taskpane/companion/companionSettings';
@@ -37,11 +37,14 @@ class FakeWorker implements EngineWorker {
     setTimeout(() => {
       if (this.terminated) return;
       const send = (reply: WorkerReply) => this.onmessage?.({ data: reply } as MessageEvent<WorkerReply>);
-      try {
-        send({ type: 'done', output: runPaneRequest(message.request) });
-      } catch (error) {
-        send({ type: 'error', message: (error as Error).message, ...(error instanceof PaneInputError && error.field ? { field: error.field } : {}) });
-      }
+      runPaneJob(message.request).then(
+        (output) => {
+          if (!this.terminated) send({ type: 'done', output });
+        },
+        (error: unknown) => {
+          if (!this.terminated) send({ type: 'error', message: (error as Error).message, ...(error instanceof PaneInputError && error.field ? { field: error.field } : {}) });
+        },
+      );
     }, 0);
   }
   terminate(): void {

@@ -1,7 +1,8 @@
 /*
  * The Shapley batch runner: choose a game and read its cells (the selection in Excel, or cells
  * pasted into the pane), or upload embedding files for similarity attribution; exact or sampled
- * (a number of permutations or a target standard error, and the seed); run on the companion or in
+ * (a number of permutations or a target standard error, and the seed), or for a coalition table
+ * its nucleolus or pre-nucleolus; run on the companion or in
  * the pane; follow the jobs (progress, time left, cancel), read the results and write them to
  * Excel.
  */
@@ -31,6 +32,7 @@ import {
   buildGame,
   buildMethod,
   buildThreshold,
+  checkMethodForGame,
   datasetFormat,
   initialForm,
   parseCells,
@@ -40,6 +42,7 @@ import {
   type BatchFormState,
   type FormErrors,
   type FormField,
+  type MethodChoice,
   type ParsedCells,
 } from './batchForm';
 import { GAME_TITLES, PANE_LIMIT_TEXT, planRun, type BatchGame, type BatchMethod, type GameKind, type Where } from './batchGame';
@@ -66,6 +69,7 @@ const useStyles = makeStyles({
   grow: { flexGrow: 1, minWidth: '8em' },
   muted: { color: tokens.colorNeutralForeground3 },
   cells: { fontFamily: tokens.fontFamilyMonospace },
+  error: { color: tokens.colorPaletteRedForeground1 },
   radioHint: { display: 'block', color: tokens.colorNeutralForeground3, marginInlineStart: '32px', marginTop: `-${tokens.spacingVerticalXS}` },
   file: { fontSize: tokens.fontSizeBase200, maxWidth: '100%' },
 });
@@ -214,6 +218,7 @@ export function BatchScreen({ pane, workbook = excelWorkbook, storage: givenStor
     } else {
       method = buildMethod(form, found);
       game = buildGame(form, parsed.value, found);
+      if (game && method) checkMethodForGame(game, method, found);
       if (parsed.error) found.cells = parsed.error;
       setErrors(found);
       if (!game || !method || Object.keys(found).some((k) => found[k as FormField])) return;
@@ -255,7 +260,9 @@ export function BatchScreen({ pane, workbook = excelWorkbook, storage: givenStor
         <RadioGroup
           value={form.kind}
           onChange={(_, d) => {
-            set({ kind: d.value as GameKind });
+            const kind = d.value as GameKind;
+            // The nucleolus is of coalition tables only.
+            set({ kind, ...(kind !== 'table' && (form.method === 'nucleolus' || form.method === 'prenucleolus') ? { method: 'exact' as const } : {}) });
             setErrors({});
           }}
           data-testid="game-kind"
@@ -319,10 +326,35 @@ export function BatchScreen({ pane, workbook = excelWorkbook, storage: givenStor
       {form.kind !== 'similarity' && (
         <fieldset className={styles.group}>
           <legend className={styles.legend}>Method</legend>
-          <RadioGroup value={form.method} onChange={(_, d) => set({ method: d.value as 'exact' | 'sampled' })} layout="horizontal" aria-label="Method" data-testid="method">
+          <RadioGroup
+            value={form.method}
+            onChange={(_, d) => {
+              set({ method: d.value as MethodChoice });
+              clearError('method');
+            }}
+            layout="horizontal"
+            aria-label="Method"
+            aria-describedby={errors.method ? 'method-error' : undefined}
+            data-testid="method"
+          >
             <Radio value="exact" label="Exact" data-testid="method-exact" />
             <Radio value="sampled" label="Sampled" data-testid="method-sampled" />
+            {form.kind === 'table' && <Radio value="nucleolus" label="Nucleolus" data-testid="method-nucleolus" />}
+            {form.kind === 'table' && <Radio value="prenucleolus" label="Pre-nucleolus" data-testid="method-prenucleolus" />}
           </RadioGroup>
+          {form.kind === 'table' && (form.method === 'nucleolus' || form.method === 'prenucleolus') && (
+            <Caption1 className={styles.muted} data-testid="nucleolus-hint">
+              {form.method === 'nucleolus'
+                ? 'The split of v(N) that makes the most dissatisfied coalition as little so as possible, among the splits giving each player at least its stand-alone value.'
+                : 'As the nucleolus, without the stand-alone bound: it exists for every table.'}{' '}
+              Linear programs (HiGHS), up to 20 players.
+            </Caption1>
+          )}
+          {errors.method && (
+            <Caption1 id="method-error" role="alert" className={styles.error} data-testid="method-error">
+              {errors.method}
+            </Caption1>
+          )}
           {form.method === 'sampled' && (
             <>
               <RadioGroup value={form.stopBy} onChange={(_, d) => set({ stopBy: d.value as 'permutations' | 'error' })} aria-label="Stop after" data-testid="stop-by">

@@ -21,7 +21,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ShapleyResultForSheet } from '../excel/shapleyResults';
-import { writeShapleyResults } from '../excel/shapleyResults';
+import { resultTitle, writeShapleyResults } from '../excel/shapleyResults';
 import type { WorkbookAccess } from '../excel/workbook';
 import { resultRows } from './batchGame';
 import { formatNumber, formatShare } from './format';
@@ -83,6 +83,7 @@ export function ResultsView({ result, workbook }: { result: ShapleyResultForShee
     ['Stopped by', result.stoppedBy],
     ['Backend', result.backend],
     ['Engine version', result.engineVersion],
+    ['LP solver', result.solver ? `${result.solver.name} ${result.solver.version}` : undefined],
     ['Time', result.elapsedMs !== undefined ? `${(result.elapsedMs / 1000).toFixed(2)} s` : undefined],
   ];
   return (
@@ -91,7 +92,7 @@ export function ResultsView({ result, workbook }: { result: ShapleyResultForShee
         Results: {result.game}
       </Subtitle2>
       <div className={styles.scroll} tabIndex={0} role="region" aria-label="Results table">
-        <Table size="extra-small" className={styles.table} data-testid="results-table" aria-label={`Shapley values, ${result.game}`}>
+        <Table size="extra-small" className={styles.table} data-testid="results-table" aria-label={`${resultTitle(result)}, ${result.game}`}>
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Player</TableHeaderCell>

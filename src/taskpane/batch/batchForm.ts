@@ -3,7 +3,8 @@
  * problem is reported against the field that holds it, so the pane can show it under that field.
  */
 import { parseNumberText } from '../../functions/cells';
-import type { BatchMethod, GameKind, ScaleGame, TableGame, VotingGame } from './batchGame';
+import { isNucleolusMethod, type BatchMethod, type GameKind, type ScaleGame, type TableGame, type VotingGame } from './batchGame';
+import { noImputationMessage } from './nucleolusCheck';
 import { majorityQuota, SelectionError, tableFromGrid, weightedPlayersFromGrid, type SelectedCells, type TableFromCells, type WeightedPlayers } from './selection';
 
 export interface BatchFormState {
@@ -11,7 +12,8 @@ export interface BatchFormState {
   quota: string;
   halfSize: string;
   alpha: string;
-  method: 'exact' | 'sampled';
+  /** The nucleolus methods are offered for coalition tables only. */
+  method: MethodChoice;
   stopBy: 'permutations' | 'error';
   permutations: string;
   targetStandardError: string;
@@ -21,7 +23,9 @@ export interface BatchFormState {
   mode: 'market' | 'user';
 }
 
-export type FormField = 'cells' | 'quota' | 'halfSize' | 'alpha' | 'permutations' | 'targetStandardError' | 'seed' | 'threshold' | 'outputs' | 'items' | 'holders';
+export type MethodChoice = 'exact' | 'sampled' | 'nucleolus' | 'prenucleolus';
+
+export type FormField = 'method' | 'cells' | 'quota' | 'halfSize' | 'alpha' | 'permutations' | 'targetStandardError' | 'seed' | 'threshold' | 'outputs' | 'items' | 'holders';
 export type FormErrors = Partial<Record<FormField, string>>;
 
 /** A 32-bit seed from the browser's generator (any whole number up to 2^53 − 1 is accepted). */
@@ -94,6 +98,7 @@ function wholeNumber(text: string, field: FormField, errors: FormErrors, least: 
 
 export function buildMethod(form: BatchFormState, errors: FormErrors): BatchMethod | undefined {
   if (form.method === 'exact') return { kind: 'exact' };
+  if (form.method === 'nucleolus' || form.method === 'prenucleolus') return { kind: form.method };
   const seed = wholeNumber(form.seed, 'seed', errors, 0, 'The seed');
   let maxPermutations: number | undefined;
   let targetStandardError: number | undefined;
@@ -132,6 +137,19 @@ export function buildGame(form: BatchFormState, parsed: ParsedCells | undefined,
   const alpha = positive(form.alpha, 'alpha', errors, 'an exponent α');
   if (halfSize === undefined || alpha === undefined || errors.halfSize || errors.alpha) return undefined;
   return { kind: 'saturatingScale', players: parsed.players.players, sizes: parsed.players.amounts, halfSize, alpha, source: parsed.source };
+}
+
+/** A nucleolus asked of a table that has none (no imputation): said under Method, with the way out. */
+export function checkMethodForGame(game: TableGame | VotingGame | ScaleGame, method: BatchMethod, errors: FormErrors): void {
+  if (!isNucleolusMethod(method)) return;
+  if (game.kind !== 'table') {
+    errors.method = 'The nucleolus is computed from a coalition table.';
+    return;
+  }
+  if (method.kind === 'nucleolus') {
+    const problem = noImputationMessage(game.values, game.players.length);
+    if (problem) errors.method = problem;
+  }
 }
 
 /** The similarity threshold: a cosine similarity, at most 1. */

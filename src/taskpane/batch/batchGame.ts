@@ -1,12 +1,12 @@
 /**
  * What the batch runner computes: a game (read from the sheet, pasted, or uploaded), a method
- * (exact or sampled) and where it runs (the companion, or a web worker in the pane). This module
+ * (exact or sampled Shapley, or the nucleolus or pre-nucleolus of a table) and where it runs (the companion, or a web worker in the pane). This module
  * turns those into a companion job or a pane request, decides where a job may run, and turns
  * either kind of answer into the one result shape the pane shows and writes to Excel.
  */
 import type { JobRequest, JobStatus } from '../companion/companionApi';
 import type { ShapleyResultForSheet } from '../excel/shapleyResults';
-import type { PaneOutput, PaneRequest, SampledGameSpec } from './engineRun';
+import type { NucleolusRequest, PaneOutput, PaneRequest, SampledGameSpec, SyncPaneRequest } from './engineRun';
 
 export type GameKind = 'table' | 'voting' | 'saturatingScale' | 'similarity';
 
@@ -58,7 +58,15 @@ export type BatchGame = TableGame | VotingGame | ScaleGame | SimilarityGame;
 
 export type BatchMethod =
   | { kind: 'exact' }
-  | { kind: 'sampled'; seed: number; maxPermutations?: number; targetStandardError?: number; antithetic: boolean };
+  | { kind: 'sampled'; seed: number; maxPermutations?: number; targetStandardError?: number; antithetic: boolean }
+  | NucleolusMethod;
+
+/** Of a coalition table only: its nucleolus (over the imputations) or pre-nucleolus. */
+export type NucleolusMethod = { kind: 'nucleolus' | 'prenucleolus' };
+
+export function isNucleolusMethod(method: BatchMethod): method is NucleolusMethod {
+  return method.kind === 'nucleolus' || method.kind === 'prenucleolus';
+}
 
 /**
  * The pane's limits, in the work a web worker does in a few seconds on a laptop core while the
@@ -69,7 +77,7 @@ export const PANE_MAX_TABLE_PLAYERS = 20;
 export const PANE_MAX_CONTRIBUTIONS = 50_000_000;
 
 export const PANE_LIMIT_TEXT =
-  'In this pane: exact tables up to 20 players, exact voting and saturating-scale games, and sampled games up to 50 million marginal contributions (permutations × players). Larger jobs need the companion.';
+  'In this pane: exact tables and nucleoli up to 20 players, exact voting and saturating-scale games, and sampled games up to 50 million marginal contributions (permutations × players). Larger jobs need the companion.';
 
 export function playerCount(game: BatchGame): number | undefined {
   return game.kind === 'similarity' ? undefined : game.players.length;
@@ -82,6 +90,7 @@ export function describeGame(game: BatchGame): string {
 
 export function describeMethod(method: BatchMethod): string {
   if (method.kind === 'exact') return 'exact';
+  if (isNucleolusMethod(method)) return method.kind === 'nucleolus' ? 'nucleolus' : 'pre-nucleolus';
   const stop = [
     method.maxPermutations !== undefined ? `${method.maxPermutations.toLocaleString('en-US')} permutations` : undefined,
     method.targetStandardError !== undefined ? `standard error ≤ ${method.targetStandardError}` : undefined,
@@ -121,6 +130,7 @@ export function planRun(game: BatchGame, method: BatchMethod, companionConnected
     };
   }
   const n = game.players.length;
+  if (isNucleolusMethod(method)) return planNucleolus(game, n, companionConnected, noCompanion);
   let pane: RunPlan['pane'];
   if (method.kind === 'exact') {
     pane = n <= PANE_MAX_TABLE_PLAYERS ? { possible: true } : { possible: false, reason: `${n} players: the pane computes exact tables up to ${PANE_MAX_TABLE_PLAYERS}` };
@@ -139,6 +149,18 @@ export function planRun(game: BatchGame, method: BatchMethod, companionConnected
     pane,
     preferred: companionConnected ? 'companion' : pane.possible ? 'pane' : undefined,
   };
+}
+
+function planNucleolus(game: Exclude<BatchGame, { kind: 'similarity' }>, n: number, companionConnected: boolean, noCompanion: string | undefined): RunPlan {
+  if (game.kind !== 'table') {
+    const reason = 'the nucleolus is computed from a coalition table';
+    return { companion: { possible: false, reason }, pane: { possible: false, reason } };
+  }
+  // The companion's shapley.nucleolus takes up to 20 players too, as many as a sheet's table holds.
+  const tooMany = n > PANE_MAX_TABLE_PLAYERS ? `${n} players: the nucleolus is computed for tables up to ${PANE_MAX_TABLE_PLAYERS}` : undefined;
+  const pane = tooMany ? { possible: false, reason: tooMany } : { possible: true };
+  const companion = tooMany ? { possible: false, reason: tooMany } : { possible: companionConnected, reason: noCompanion };
+  return { companion, pane, preferred: companion.possible ? 'companion' : pane.possible ? 'pane' : undefined };
 }
 
 /**
@@ -173,6 +195,10 @@ export function companionJob(game: BatchGame, method: BatchMethod): JobRequest {
     if (game.kind !== 'table') throw new Error(`exact ${GAME_TITLES[game.kind]} values are computed in the pane`);
     return { type: 'shapley.exact', input: { n: game.players.length, values: game.values, players: game.players } };
   }
+  if (isNucleolusMethod(method)) {
+    if (game.kind !== 'table') throw new Error('the nucleolus is computed from a coalition table');
+    return { type: 'shapley.nucleolus', input: { n: game.players.length, values: game.values, players: game.players }, options: { kind: method.kind } };
+  }
   return { type: 'shapley.sample', input: { game: { ...sampledGameSpec(game) }, players: game.players }, options: samplingOptions(method) };
 }
 
@@ -188,8 +214,15 @@ function sampledGameSpec(game: TableGame | VotingGame | ScaleGame): SampledGameS
 }
 
 /** The request the pane's web worker runs for a game and method. */
+export function paneRequest(game: BatchGame, method: NucleolusMethod): NucleolusRequest;
+export function paneRequest(game: BatchGame, method: Exclude<BatchMethod, NucleolusMethod>): SyncPaneRequest;
+export function paneRequest(game: BatchGame, method: BatchMethod): PaneRequest;
 export function paneRequest(game: BatchGame, method: BatchMethod): PaneRequest {
   if (game.kind === 'similarity') throw new Error('similarity attribution runs on the companion');
+  if (isNucleolusMethod(method)) {
+    if (game.kind !== 'table') throw new Error('the nucleolus is computed from a coalition table');
+    return { kind: 'nucleolus-table', nucleolusKind: method.kind, n: game.players.length, values: game.values };
+  }
   if (method.kind === 'exact') {
     switch (game.kind) {
       case 'table':
@@ -244,8 +277,14 @@ export function resultFromCompanion(job: JobStatus, game: { label: string; playe
     ...(typeof r.samples === 'number' ? { samples: r.samples } : {}),
     ...(typeof r.permutations === 'number' ? { permutations: r.permutations } : {}),
     ...(typeof r.stoppedBy === 'string' ? { stoppedBy: r.stoppedBy } : {}),
+    ...solverOf(r.solver),
     ...common,
   };
+}
+
+function solverOf(x: unknown): { solver?: { name: string; version: string } } {
+  const solver = x as { name?: unknown; version?: unknown } | undefined;
+  return solver && typeof solver.name === 'string' && typeof solver.version === 'string' ? { solver: { name: solver.name, version: solver.version } } : {};
 }
 
 /** A pane run's output as the pane shows it. */
@@ -260,6 +299,7 @@ export function resultFromPane(output: PaneOutput, game: { label: string; player
     ...(output.samples !== undefined ? { samples: output.samples } : {}),
     ...(output.permutations !== undefined ? { permutations: output.permutations } : {}),
     ...(output.stoppedBy !== undefined ? { stoppedBy: output.stoppedBy } : {}),
+    ...(output.solver ? { solver: output.solver } : {}),
     backend: 'pane (web worker)',
     engineVersion: output.engineVersion,
     jobId,

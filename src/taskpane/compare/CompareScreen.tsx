@@ -12,7 +12,6 @@ import {
   Input,
   makeStyles,
   MessageBar,
-  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   Spinner,
@@ -26,8 +25,9 @@ import {
   Textarea,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { readSelectedCells } from '../batch/selection';
+import { SheetOffer, SheetWarnings, useSheetReopening } from '../excel/SheetReopening';
 import { readActiveCompareSheet, writeCompareSheet, type CompareSheetInputs } from '../excel/compareSheet';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
 import { usePreview } from '../usePreview';
@@ -77,11 +77,8 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [status, setStatus] = useState<Status | undefined>(undefined);
-  const [offer, setOffer] = useState<CompareSheetInputs | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
-  const currentSheet = useRef<string | undefined>(undefined);
-  currentSheet.current = sheetName;
   const workbookReason = workbookUnavailableReason(workbook);
 
   const validation = useMemo(() => validateCompare(draft), [draft]);
@@ -91,36 +88,13 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
     setDraft(draftFromCompareInputs(found.inputs));
     setSheetName(found.sheetName);
     setWarnings(found.warnings);
-    setOffer(undefined);
     setStatus(undefined);
     setTouched(true);
   }, []);
 
-  useEffect(() => {
-    if (workbookReason !== undefined) return undefined;
-    let live = true;
-    workbook.run(readActiveCompareSheet).then(
-      (found) => {
-        if (live && found !== undefined) load(found);
-      },
-      (error: unknown) => {
-        if (live) setStatus({ intent: 'error', title: 'Could not read the active sheet', text: messageOf(error) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [workbook, workbookReason, load]);
-
-  useEffect(() => {
-    if (workbookReason !== undefined || workbook.onSheetActivated === undefined) return undefined;
-    return workbook.onSheetActivated(() => {
-      workbook.run(readActiveCompareSheet).then(
-        (found) => setOffer(found !== undefined && found.sheetName !== currentSheet.current ? found : undefined),
-        () => setOffer(undefined),
-      );
-    });
-  }, [workbook, workbookReason]);
+  const reopening = useSheetReopening(workbook, workbookReason, readActiveCompareSheet, load, sheetName, (text) =>
+    setStatus({ intent: 'error', title: 'Could not read the active sheet', text }),
+  );
 
   const change = (next: Partial<CompareDraft>): void => {
     setDraft((d) => ({ ...d, ...next }));
@@ -185,24 +159,8 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
         </Caption1>
       </header>
 
-      {offer !== undefined && (
-        <MessageBar intent="info" data-testid="compare-offer">
-          <MessageBarBody>Sheet "{offer.sheetName}" holds a comparison of methods.</MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={() => load(offer)} data-testid="compare-offer-edit">
-              Edit it
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
-      {warnings.length > 0 && (
-        <MessageBar intent="warning" data-testid="compare-warnings">
-          <MessageBarBody>
-            <MessageBarTitle>Some cells of the sheet could not be read</MessageBarTitle>
-            {warnings.join(' · ')}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetOffer reopening={reopening} holds="a comparison of methods" testId="compare" />
+      <SheetWarnings warnings={warnings} testId="compare" />
 
       <div className={styles.row}>
         <Button appearance="secondary" size="small" data-testid="compare-example" onClick={() => startNew(box3Draft())}>

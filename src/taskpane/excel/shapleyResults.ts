@@ -2,8 +2,9 @@
  * Shapley batch results in the workbook: a new sheet "Shapley n" with an Excel table
  * partageShapley<n> (Player, Value, Share, Standard error, 95 % low, 95 % high), the metadata a
  * counterpart needs to re-run the computation beside it (DESIGN §4: seed, method, backend,
- * engine version), and a bar chart of the values. The distribution screen finds the latest such
- * table by its name.
+ * engine version, and the LP solver of a nucleolus), and a bar chart of the values. A nucleolus
+ * or pre-nucleolus is written in the same table (it is an allocation too, and exact: no standard
+ * error), titled as what it is. The distribution screen finds the latest such table by its name.
  */
 import { columnLetter, rangeAddress } from './a1';
 import { sheetNames } from './sheetNames';
@@ -18,6 +19,8 @@ export interface ShapleyResultForSheet {
   samples?: number;
   permutations?: number;
   stoppedBy?: string;
+  /** The LP solver of a nucleolus ("nucleolus" or "prenucleolus" method). */
+  solver?: { name: string; version: string };
   backend: string;
   engineVersion: string;
   jobId?: string;
@@ -75,9 +78,25 @@ function isExact(result: ShapleyResultForSheet): boolean {
   return result.standardErrors === undefined || result.standardErrors.every((se) => se === 0);
 }
 
+function isNucleolus(result: ShapleyResultForSheet): boolean {
+  return result.method === 'nucleolus' || result.method === 'prenucleolus';
+}
+
+/** "Shapley values", or "Nucleolus" / "Pre-nucleolus": the sheet's title and the chart's. */
+export function resultTitle(result: ShapleyResultForSheet): string {
+  if (result.method === 'nucleolus') return 'Nucleolus';
+  if (result.method === 'prenucleolus') return 'Pre-nucleolus';
+  return 'Shapley values';
+}
+
 /** The metadata rows written beside the table. */
 export function shapleyMetadata(result: ShapleyResultForSheet, tableName: string, now: Date): Array<[string, string | number]> {
   const orDash = (value: string | number | undefined): string | number => (value === undefined || value === '' ? '—' : value);
+  const uncertainty = isNucleolus(result)
+    ? 'None: computed, not sampled (linear programs, then the tight system solved exactly; standard error 0)'
+    : isExact(result)
+      ? 'None: exact values (standard error 0)'
+      : `95 % interval: value ± ${Z95} × standard error (normal approximation); see ${tableName}[Standard error]`;
   return [
     ['Game', result.game],
     ['Method', result.method],
@@ -88,15 +107,11 @@ export function shapleyMetadata(result: ShapleyResultForSheet, tableName: string
     ['Stopping rule', orDash(result.stoppedBy)],
     ['Backend', result.backend],
     ['Engine version', result.engineVersion],
+    ...(result.solver ? [['LP solver', `${result.solver.name} ${result.solver.version}`] as [string, string]] : []),
     ['Job id', orDash(result.jobId)],
     ['Elapsed (ms)', orDash(result.elapsedMs)],
     ['Written', now.toISOString()],
-    [
-      'Uncertainty',
-      isExact(result)
-        ? 'None: exact values (standard error 0)'
-        : `95 % interval: value ± ${Z95} × standard error (normal approximation); see ${tableName}[Standard error]`,
-    ],
+    ['Uncertainty', uncertainty],
   ];
 }
 
@@ -119,7 +134,7 @@ export async function writeShapleyResults(
   const sheet = context.workbook.worksheets.add(sheetName);
   const title = sheet.getRange('A1');
   title.numberFormat = [['@']];
-  title.values = [[`Shapley values: ${result.game}`]];
+  title.values = [[`${resultTitle(result)}: ${result.game}`]];
   title.format.font.bold = true;
   title.format.font.size = 14;
 
@@ -164,7 +179,7 @@ export async function writeShapleyResults(
 
   const chart = sheet.charts.add('BarClustered', sheet.getRange(rangeAddress(0, TABLE_TOP, 1, lastRow)), 'Columns');
   chart.name = `${tableName} chart`;
-  chart.title.text = `Shapley values: ${result.game}`;
+  chart.title.text = `${resultTitle(result)}: ${result.game}`;
   chart.legend.visible = false;
   // The first player on top, as in the table.
   chart.axes.categoryAxis.reversePlotOrder = true;

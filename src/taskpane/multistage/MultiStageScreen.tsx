@@ -12,7 +12,6 @@ import {
   Input,
   makeStyles,
   MessageBar,
-  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   ProgressBar,
@@ -29,10 +28,11 @@ import {
   Textarea,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { datasetFormat } from '../batch/batchForm';
 import type { CompanionClient, JobStatus } from '../companion/companionApi';
 import { coalitionLabel, coalitionOrder, formatNumber } from '../compare/compareModel';
+import { SheetOffer, SheetWarnings, useSheetReopening } from '../excel/SheetReopening';
 import { readActiveMultiStageSheet, writeMultiStageSheet, type MultiStageSheetInputs } from '../excel/multiStageSheet';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
 import { usePreview } from '../usePreview';
@@ -86,14 +86,11 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [status, setStatus] = useState<Status | undefined>(undefined);
-  const [offer, setOffer] = useState<MultiStageSheetInputs | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [file, setFile] = useState<File | undefined>(undefined);
   const [seedText, setSeedText] = useState('1');
   const [permutationsText, setPermutationsText] = useState('20000');
   const [job, setJob] = useState<{ state: string; progress: number; error?: string; summary?: string } | undefined>(undefined);
-  const currentSheet = useRef<string | undefined>(undefined);
-  currentSheet.current = sheetName;
   const workbookReason = workbookUnavailableReason(workbook);
 
   const validation = useMemo(() => validateMultiStage(draft), [draft]);
@@ -104,35 +101,12 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
     setDraft(draftFromMultiStageInputs(found.inputs));
     setSheetName(found.sheetName);
     setWarnings(found.warnings);
-    setOffer(undefined);
     setStatus(undefined);
   }, []);
 
-  useEffect(() => {
-    if (workbookReason !== undefined) return undefined;
-    let live = true;
-    workbook.run(readActiveMultiStageSheet).then(
-      (found) => {
-        if (live && found !== undefined) load(found);
-      },
-      (error: unknown) => {
-        if (live) setStatus({ intent: 'error', title: 'Could not read the active sheet', text: messageOf(error) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [workbook, workbookReason, load]);
-
-  useEffect(() => {
-    if (workbookReason !== undefined || workbook.onSheetActivated === undefined) return undefined;
-    return workbook.onSheetActivated(() => {
-      workbook.run(readActiveMultiStageSheet).then(
-        (found) => setOffer(found !== undefined && found.sheetName !== currentSheet.current ? found : undefined),
-        () => setOffer(undefined),
-      );
-    });
-  }, [workbook, workbookReason]);
+  const reopening = useSheetReopening(workbook, workbookReason, readActiveMultiStageSheet, load, sheetName, (text) =>
+    setStatus({ intent: 'error', title: 'Could not read the active sheet', text }),
+  );
 
   const change = (next: Partial<MultiStageDraft>): void => {
     setDraft((d) => ({ ...d, ...next }));
@@ -254,24 +228,8 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
         </Caption1>
       </header>
 
-      {offer !== undefined && (
-        <MessageBar intent="info" data-testid="multi-offer">
-          <MessageBarBody>Sheet "{offer.sheetName}" holds a multi-stage allocation.</MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={() => load(offer)} data-testid="multi-offer-edit">
-              Edit it
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
-      {warnings.length > 0 && (
-        <MessageBar intent="warning" data-testid="multi-warnings">
-          <MessageBarBody>
-            <MessageBarTitle>Some cells of the sheet could not be read</MessageBarTitle>
-            {warnings.join(' · ')}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetOffer reopening={reopening} holds="a multi-stage allocation" testId="multi" />
+      <SheetWarnings warnings={warnings} testId="multi" />
 
       <div className={styles.row}>
         <Button appearance="secondary" size="small" data-testid="multi-example" onClick={() => startNew(pipelineDraft())}>

@@ -12,7 +12,6 @@ import {
   Caption1,
   makeStyles,
   MessageBar,
-  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   Spinner,
@@ -21,6 +20,7 @@ import {
   typographyStyles,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { SheetOffer, SheetWarnings, useSheetReopening } from '../excel/SheetReopening';
 import { writePressSheet } from '../excel/pressSheet';
 import { readActivePressSheet, type PressSheetInputs } from '../excel/pressStore';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
@@ -71,12 +71,8 @@ export function PressWizard({ workbook = excelWorkbook, initialDraft }: PressWiz
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [status, setStatus] = useState<Status | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
-  const [offer, setOffer] = useState<PressSheetInputs | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const stepHeading = useRef<HTMLHeadingElement>(null);
-  // Read when a sheet activation is answered, after any insert that happened meanwhile.
-  const currentSheet = useRef<string | undefined>(undefined);
-  currentSheet.current = sheetName;
   const firstRender = useRef(true);
 
   const step = PRESS_STEPS[stepIndex];
@@ -89,37 +85,12 @@ export function PressWizard({ workbook = excelWorkbook, initialDraft }: PressWiz
     setWarnings(found.warnings);
     setTouched(new Set());
     setRevealed(new Set());
-    setOffer(undefined);
     setStatus(undefined);
   }, []);
 
-  // Reopening: the active sheet's press inputs, if it has any.
-  useEffect(() => {
-    if (workbookReason !== undefined) return undefined;
-    let live = true;
-    workbook.run(readActivePressSheet).then(
-      (found) => {
-        if (live && found !== undefined) load(found);
-      },
-      (error: unknown) => {
-        if (live) setStatus({ intent: 'error', title: 'Could not read the active sheet', text: messageOf(error) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [workbook, workbookReason, load]);
-
-  // Another press sheet activated later: offer it, never replace the form's content unasked.
-  useEffect(() => {
-    if (workbookReason !== undefined || workbook.onSheetActivated === undefined) return undefined;
-    return workbook.onSheetActivated(() => {
-      workbook.run(readActivePressSheet).then(
-        (found) => setOffer(found !== undefined && found.sheetName !== currentSheet.current ? found : undefined),
-        () => setOffer(undefined),
-      );
-    });
-  }, [workbook, workbookReason]);
+  const reopening = useSheetReopening(workbook, workbookReason, readActivePressSheet, load, sheetName, (text) =>
+    setStatus({ intent: 'error', title: 'Could not read the active sheet', text }),
+  );
 
   useEffect(() => {
     if (firstRender.current) {
@@ -209,24 +180,8 @@ export function PressWizard({ workbook = excelWorkbook, initialDraft }: PressWiz
         </Caption1>
       </header>
 
-      {offer !== undefined && (
-        <MessageBar intent="info" data-testid="press-offer">
-          <MessageBarBody>Sheet "{offer.sheetName}" holds a press calculation.</MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={() => load(offer)} data-testid="press-offer-edit">
-              Edit it
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
-      {warnings.length > 0 && (
-        <MessageBar intent="warning" data-testid="press-warnings">
-          <MessageBarBody>
-            <MessageBarTitle>Some cells of the sheet could not be read</MessageBarTitle>
-            {warnings.join(' · ')}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetOffer reopening={reopening} holds="a press calculation" testId="press" />
+      <SheetWarnings warnings={warnings} testId="press" />
 
       <nav aria-label="Steps">
         <ol className={styles.steps}>
