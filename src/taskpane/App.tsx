@@ -1,6 +1,6 @@
 /*
  * The task pane's shell: a header with the companion's status, and one tab per task (Companion,
- * Press calculation, Batch runner, Distribution, Compare methods, Multi-stage allocation, Functions). A tab is mounted when first opened
+ * Press calculation, Batch runner, Distribution, Compare methods, Multi-stage allocation, Deals, Pools, Functions). A tab is mounted when first opened
  * and then kept (hidden) so that its work goes on while another tab is shown: a batch job running
  * in the pane reports to the runner even when the user is looking at the press wizard.
  */
@@ -12,10 +12,12 @@ import { browserStorage, type SettingsStorage } from './companion/companionSetti
 import { CompanionProvider, useCompanion } from './companion/companionContext';
 import { CompanionScreen, StatusBadge, statusText } from './companion/CompanionScreen';
 import { CompareScreen } from './compare/CompareScreen';
+import { DealScreen } from './deals/DealScreen';
 import { DistributionScreen } from './distribution/DistributionScreen';
 import { excelWorkbook, type WorkbookAccess } from './excel/workbook';
 import { FunctionReference } from './FunctionReference';
 import { MultiStageScreen } from './multistage/MultiStageScreen';
+import { PoolScreen } from './pools/PoolScreen';
 import { PressWizard } from './press/PressWizard';
 
 const useStyles = makeStyles({
@@ -42,7 +44,7 @@ const useStyles = makeStyles({
   steps: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXXL },
 });
 
-export const TABS = ['companion', 'press', 'batch', 'distribution', 'compare', 'multistage', 'functions'] as const;
+export const TABS = ['companion', 'press', 'batch', 'distribution', 'compare', 'multistage', 'deals', 'pools', 'functions'] as const;
 export type TabName = (typeof TABS)[number];
 
 export const TAB_TITLES: Readonly<Record<TabName, string>> = {
@@ -52,6 +54,8 @@ export const TAB_TITLES: Readonly<Record<TabName, string>> = {
   distribution: 'Distribution',
   compare: 'Compare methods',
   multistage: 'Multi-stage',
+  deals: 'Deals',
+  pools: 'Pools',
   functions: 'Functions',
 };
 
@@ -141,6 +145,8 @@ function Shell({ pane, workbook, storage, initialTab }: { pane: PaneRunner; work
         {panel('distribution', <DistributionScreen workbook={workbook} />)}
         {panel('compare', <CompareScreen workbook={workbook} />)}
         {panel('multistage', <MultiStageScreen workbook={workbook} companion={{ client: companion.client, connected: companion.status === 'connected' && !companion.offline }} />)}
+        {panel('deals', <DealScreen workbook={workbook} />)}
+        {panel('pools', <PoolScreen workbook={workbook} />)}
         {panel('functions', <About />)}
       </main>
     </>

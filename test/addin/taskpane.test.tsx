@@ -51,7 +51,7 @@ describe('task pane', () => {
     // Fluent keeps a hidden bold copy of an unselected tab's label (to reserve its width): the
     // label is the tab's first content span.
     const label = (tab: Element) => text(Array.from(tab.getElementsByTagName('span')).find((span) => /fui-Tab__content/.test(span.getAttribute('class') ?? ''))!);
-    expect(tabs.map(label)).toEqual(['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Functions']);
+    expect(tabs.map(label)).toEqual(['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Deals', 'Pools', 'Functions']);
     expect(tabs.map((t) => t.getAttribute('aria-controls'))).toEqual([
       'panel-companion',
       'panel-press',
@@ -59,6 +59,8 @@ describe('task pane', () => {
       'panel-distribution',
       'panel-compare',
       'panel-multistage',
+      'panel-deals',
+      'panel-pools',
       'panel-functions',
     ]);
   });

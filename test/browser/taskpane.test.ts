@@ -7,7 +7,8 @@
  *   code, the printed code) · a sampled table job on the companion with its progress, its numbers
  *   checked against the engine run here with the same seed · cancelling a long job · reopening the
  *   pane while a job runs · the companion stopped (the message, the command, the offline offer) ·
- *   jobs in the pane's web worker, checked against brute force and the engine · reconnection ·
+ *   jobs in the pane's web worker, checked against brute force and the engine · the nucleolus in
+ *   the web worker (HiGHS loaded there), against the Talmud's published division · reconnection ·
  *   similarity attribution from uploaded embedding files.
  *
  * Every screen is saved to test-output/screenshots/<name>.png.
@@ -581,6 +582,62 @@ describe('the task pane in chromium', () => {
     (await shownResults()).values.forEach((value, i) => expect(Number(value)).toBeCloseTo(phi[i], 12));
     await screenshot(page, 'batch-saturating-scale');
     await testId('game-table').check();
+  });
+
+  test('the nucleolus of a coalition table in the pane’s web worker, with HiGHS loaded there: the Talmud rule', async () => {
+    // Aumann & Maschler (1985): claims 100, 200, 300 on an estate E, v(S) = max(0, E − the
+    // others' claims); the nucleolus is the Talmud's division: 33⅓ each; 50, 75, 75; 50, 100, 150.
+    const claims = [100, 200, 300];
+    const wives = ['Wife 1', 'Wife 2', 'Wife 3'];
+    const problems: Array<[number, number[]]> = [
+      [100, [100 / 3, 100 / 3, 100 / 3]],
+      [200, [50, 75, 75]],
+      [300, [50, 100, 150]],
+    ];
+    // The job runs in a worker of its own, which fetches the solver's WebAssembly itself.
+    const workers: string[] = [];
+    const wasm: string[] = [];
+    const onWorker = (worker: { url(): string }) => workers.push(worker.url());
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().endsWith('/highs.wasm')) wasm.push(request.url());
+    };
+    page.on('worker', onWorker);
+    context.on('request', onRequest);
+    try {
+      await openTab('batch');
+      await testId('game-table').check();
+      for (const [estate, expected] of problems) {
+        const values = new Float64Array(8).map((_, mask) => Math.max(0, estate - claims.reduce((s, d, j) => s + ((mask >> j) & 1 ? 0 : d), 0)));
+        await paste(tableText(wives, values));
+        await testId('method-nucleolus').check();
+        await expect(testId('run-on-pane').isChecked()).resolves.toBe(true);
+        const before = workers.length;
+        const job = await runJob();
+        await waitForState(job, 'done', 90_000);
+        expect(workers.length).toBeGreaterThan(before);
+        await job.getByTestId('job-show').click();
+        const shown = await shownResults();
+        expect(shown.players).toEqual(wives);
+        shown.values.forEach((value, i) => expect(Number(value)).toBeCloseTo(expected[i], 9));
+        expect(shown.errors).toEqual([]);
+        await expect(testId('fact-method').textContent()).resolves.toBe('nucleolus');
+        await expect(testId('fact-backend').textContent()).resolves.toBe('pane (web worker)');
+        await expect(testId('fact-lp-solver').textContent()).resolves.toMatch(/^HiGHS \d+\.\d+\.\d+/);
+        await expect(testId('fact-engine-version').textContent()).resolves.toBe(ENGINE_VERSION);
+      }
+      expect(wasm.length).toBeGreaterThanOrEqual(problems.length);
+      await testId('results').scrollIntoViewIfNeeded();
+      await screenshot(page, 'batch-nucleolus-worker');
+
+      // Box 3 has no imputation: asked for its nucleolus, the form says so and offers the pre-nucleolus.
+      await paste(tableText(['A', 'B', 'C'], Float64Array.from([0, 50, 40, 80, 30, 80, 60, 100])));
+      await testId('run-job').click();
+      await expect(testId('method-error').textContent()).resolves.toMatch(/^This table has no nucleolus: .* Choose "Pre-nucleolus"/);
+      await testId('method-exact').check();
+    } finally {
+      page.off('worker', onWorker);
+      context.off('request', onRequest);
+    }
   });
 
   test('reconnects by itself when the companion is back on its port', async () => {

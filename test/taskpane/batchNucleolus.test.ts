@@ -52,8 +52,10 @@ describe('in the pane (what the web worker runs)', () => {
   test.each(TALMUD)('the Talmud, estate %d: the nucleolus is the Talmud rule', async (estate, expected) => {
     const request = paneRequest(talmud(estate), { kind: 'nucleolus' });
     expect(request).toEqual({ kind: 'nucleolus-table', nucleolusKind: 'nucleolus', n: 3, values: talmud(estate).values });
-    const out = await runPaneJob(request);
+    const seen: Array<string | undefined> = [];
+    const out = await runPaneJob(request, (p) => seen.push(p.detail));
     out.values.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 9));
+    expect(seen).toEqual(['loading the LP solver', 'solving linear programs']);
     expect(out.method).toBe('nucleolus');
     expect(out.standardErrors).toBeUndefined();
     expect(out.solver?.name).toBe('HiGHS');
@@ -81,7 +83,7 @@ describe('in the pane (what the web worker runs)', () => {
       loads++;
       return Promise.reject(new Error('no solver in this test'));
     };
-    const error = await runNucleolusRequest(paneRequest(BOX3, { kind: 'nucleolus' }), solver).catch((e: unknown) => e);
+    const error = await runNucleolusRequest(paneRequest(BOX3, { kind: 'nucleolus' }), () => undefined, solver).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaneInputError);
     expect((error as PaneInputError).field).toBe('values');
     expect((error as Error).message).toBe(

@@ -181,3 +181,58 @@ test('in Excel: reads the selected range, samples as the engine does, writes the
   expect(job.getAttribute('data-state')).toBe('done');
   expect(shownValues()).toEqual(Array.from(engine.values));
 });
+
+/** The Talmud's estate 200 over claims 100, 200, 300: v(S) = max(0, 200 − the others' claims). */
+const TALMUD_200 = 'Coalition\tValue\n\t0\nA\t0\nB\t0\nA,B\t0\nC\t0\nA,C\t0\nB,C\t100\nA,B,C\t200';
+
+test('the nucleolus of a table in the pane: the Talmud rule 50, 75, 75 (Aumann & Maschler 1985), with its LP solver, written to Excel', async () => {
+  const mock = createExcelMock(workbookState('Games'));
+  const workbook: WorkbookAccess = { available: true, supports: () => true, run: (batch) => batch(mock.context) };
+  const { user } = renderScreen({ workbook });
+  await paste(user, TALMUD_200);
+  await user.click(screen.getByTestId('method-nucleolus'));
+  expect(screen.getByTestId('nucleolus-hint').textContent).toMatch(/stand-alone value/);
+  expect(screen.queryByTestId('permutations')).toBeNull();
+  expect((screen.getByTestId('run-on-pane') as HTMLInputElement).checked).toBe(true);
+  await user.click(screen.getByTestId('run-job'));
+  await screen.findByTestId('results');
+  [50, 75, 75].forEach((x, i) => expect(shownValues()[i]).toBeCloseTo(x, 9));
+  expect(screen.getByTestId('fact-method').textContent).toBe('nucleolus');
+  expect(screen.getByTestId('fact-lp-solver').textContent).toMatch(/^HiGHS \d+\.\d+\.\d+/);
+  expect(screen.getByTestId('fact-backend').textContent).toBe('pane (web worker)');
+  expect(screen.queryAllByTestId('result-se')).toHaveLength(0);
+  expect(within(screen.getByTestId('job')).getByText(/nucleolus/)).toBeTruthy();
+
+  await user.click(screen.getByTestId('write-excel'));
+  await waitFor(() => expect(screen.getByTestId('write-excel-status').textContent).toBe('Written to sheet "Shapley 1" (table partageShapley1, with a bar chart).'));
+  const sheet = getSheet(mock.state, 'Shapley 1');
+  expect(cell(sheet, 'A1')?.value).toBe('Nucleolus: Coalition table, 3 players (pasted cells)');
+  [50, 75, 75].forEach((x, k) => expect(cell(sheet, `B${4 + k}`)?.value as number).toBeCloseTo(x, 9));
+  expect([4, 5, 6].map((row) => cell(sheet, `D${row}`)?.value)).toEqual([0, 0, 0]);
+});
+
+test('a table without imputation asked for its nucleolus: a message under Method suggests the pre-nucleolus, which runs (45, 30, 25 by hand)', async () => {
+  const { user, workers } = renderScreen();
+  await paste(user, TSV); // stand-alone 50 + 40 + 30 > v(N) = 100
+  await user.click(screen.getByTestId('method-nucleolus'));
+  await user.click(screen.getByTestId('run-job'));
+  expect(screen.getByTestId('method-error').textContent).toBe(
+    'This table has no nucleolus: the stand-alone values v({i}) sum to 120, more than v(N) = 100, so no split gives every player at least what it gets alone. Choose "Pre-nucleolus", which has no such bound.',
+  );
+  expect(workers).toHaveLength(0);
+  await user.click(screen.getByTestId('method-prenucleolus'));
+  expect(screen.queryByTestId('method-error')).toBeNull();
+  await user.click(screen.getByTestId('run-job'));
+  await screen.findByTestId('results');
+  [45, 30, 25].forEach((x, i) => expect(shownValues()[i]).toBeCloseTo(x, 9));
+  expect(screen.getByTestId('fact-method').textContent).toBe('prenucleolus');
+});
+
+test('the nucleolus is offered for coalition tables only', async () => {
+  const { user } = renderScreen();
+  await user.click(screen.getByTestId('method-nucleolus'));
+  await user.click(screen.getByTestId('game-voting'));
+  expect(screen.queryByTestId('method-nucleolus')).toBeNull();
+  expect(screen.queryByTestId('method-prenucleolus')).toBeNull();
+  expect((screen.getByTestId('method-exact') as HTMLInputElement).checked).toBe(true);
+});

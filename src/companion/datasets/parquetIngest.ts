@@ -30,7 +30,7 @@ let hyparquet: Promise<Hyparquet> | undefined;
  * hyparquet is an ES module: loaded on the first Parquet upload, so that starting the service,
  * and every module that imports this one, costs nothing until a Parquet file arrives.
  */
-function loadHyparquet(): Promise<Hyparquet> {
+export function loadHyparquet(): Promise<Hyparquet> {
   return (hyparquet ??= import('hyparquet'));
 }
 
@@ -39,7 +39,7 @@ const READABLE_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
 /** Largest read handed to the file system at once (FileHandle.read takes at most 2 GiB − 1). */
 const MAX_READ_BYTES = 1 << 30;
 
-type ColumnKind =
+export type ColumnKind =
   | { kind: 'number'; float32: boolean }
   | { kind: 'text' }
   | { kind: 'list'; float32: boolean }
@@ -81,7 +81,7 @@ function primitiveKind(element: SchemaElement): ColumnKind {
   }
 }
 
-function columnKind(node: SchemaTree): ColumnKind {
+export function columnKind(node: SchemaTree): ColumnKind {
   const { element } = node;
   if (isListLike(element)) {
     // Three-level lists (list → element) and the legacy two-level form (a repeated leaf).
@@ -125,7 +125,7 @@ function planColumns(schema: SchemaTree): Plan {
   return { kind: 'matrix', columns: columns.map((c) => c.name), dtype: float32 ? 'float32' : 'float64' };
 }
 
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value instanceof Date) return `the date ${value.toISOString()}`;
   if (typeof value === 'object') return Array.isArray(value) ? 'a list' : 'an object';
@@ -148,7 +148,7 @@ function toNumber(value: unknown, where: string): number {
 }
 
 /** hyparquet reads through an AsyncBuffer; this one reads slices of an open file. */
-function fileBuffer(handle: FileHandle, size: number): AsyncBuffer {
+export function fileBuffer(handle: FileHandle, size: number): AsyncBuffer {
   return {
     byteLength: size,
     async slice(start: number, end: number = size): Promise<ArrayBuffer> {
@@ -165,7 +165,7 @@ function fileBuffer(handle: FileHandle, size: number): AsyncBuffer {
 }
 
 /** Errors of hyparquet (a corrupt or unsupported file) become refusals; I/O errors stay what they are. */
-async function asFormatError<T>(what: string, f: () => Promise<T>): Promise<T> {
+export async function asFormatError<T>(what: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (error) {
@@ -174,7 +174,7 @@ async function asFormatError<T>(what: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-function checkCodecs(metadata: FileMetaData, names: readonly string[]): void {
+export function checkCodecs(metadata: FileMetaData, names: readonly string[]): void {
   for (const group of metadata.row_groups) {
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
@@ -190,7 +190,7 @@ function checkCodecs(metadata: FileMetaData, names: readonly string[]): void {
  * Reads one row group's columns: for each column, its chunks in row order, checked to cover the
  * group's rows exactly (hyparquet may split a column chunk by page).
  */
-async function readGroup(h: Hyparquet, file: AsyncBuffer, metadata: FileMetaData, names: readonly string[], start: number, rows: number): Promise<Map<string, ColumnData[]>> {
+export async function readGroup(h: Hyparquet, file: AsyncBuffer, metadata: FileMetaData, names: readonly string[], start: number, rows: number): Promise<Map<string, ColumnData[]>> {
   const chunks = new Map<string, ColumnData[]>(names.map((n) => [n, []]));
   await asFormatError('Parquet', () =>
     h.parquetRead({ file, metadata, columns: [...names], rowStart: start, rowEnd: start + rows, onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) }),
@@ -208,7 +208,7 @@ async function readGroup(h: Hyparquet, file: AsyncBuffer, metadata: FileMetaData
 }
 
 /** Calls `visit` once per row of the group, in order, with the column's value. */
-function forEachRow(chunks: readonly ColumnData[], start: number, rows: number, visit: (value: unknown, row: number) => void): void {
+export function forEachRow(chunks: readonly ColumnData[], start: number, rows: number, visit: (value: unknown, row: number) => void): void {
   let next = start;
   for (const chunk of chunks) {
     for (let row = Math.max(next, chunk.rowStart); row < Math.min(chunk.rowEnd, start + rows); row++) visit(chunk.columnData[row - chunk.rowStart], row);

@@ -14,6 +14,7 @@ import { DatasetFormatError } from './errors';
 import { ingestNpy } from './npyIngest';
 import { ingestParquet } from './parquetIngest';
 import { labelsPath, numericPath } from './storedFiles';
+import { ingestUsageLog, usageLogPath } from './usageLog';
 import { receiveToFile, UPLOAD_FILE_PREFIX } from './upload';
 
 export type DatasetFormat = DatasetRecord['format'];
@@ -25,6 +26,8 @@ export interface UploadRequest {
   format?: DatasetFormat;
   /** CSV only: whether the first row names the columns (csvIngest.ts). */
   header?: HeaderMode;
+  /** 'usage': a usage log for pool.split, kept as the uploaded CSV or Parquet file (usageLog.ts). */
+  kind?: 'usage';
 }
 
 export const MAX_NAME_LENGTH = 200;
@@ -90,7 +93,13 @@ export async function storeUpload(store: Store, datasetsDir: string, body: Reada
   try {
     upload = (await receiveToFile(body, datasetsDir, maxBytes)).file;
     let ingested: { dtype: string; shape: number[] };
-    if (format === 'npy') {
+    if (request.kind === 'usage') {
+      if (format === 'npy') throw new DatasetFormatError('kind: a usage log is a CSV or Parquet file, not .npy', 'kind');
+      stored = usageLogPath(datasetsDir, id, format);
+      ingested = await ingestUsageLog(upload, format, stored);
+    } else if (request.kind !== undefined && request.kind !== null) {
+      throw new DatasetFormatError(`kind: must be "usage" or absent, got ${JSON.stringify(request.kind)}`, 'kind');
+    } else if (format === 'npy') {
       ingested = await ingestNpy(upload, targets.numeric);
       stored = targets.numeric;
     } else {
@@ -112,7 +121,7 @@ export async function storeUpload(store: Store, datasetsDir: string, body: Reada
     store.createDataset(record);
     return record;
   } catch (error) {
-    await Promise.all([targets.numeric, targets.labels].map((file) => rm(file, { force: true })));
+    await Promise.all([targets.numeric, targets.labels, ...(stored ? [stored] : [])].map((file) => rm(file, { force: true })));
     throw error;
   } finally {
     // Gone already when ingestNpy moved it into place; left behind by every other path.
@@ -144,7 +153,7 @@ export async function removeLeftoverFiles(store: Store, datasetsDir: string): Pr
     throw error;
   }
   const known = new Set(store.listDatasets().map((d) => path.resolve(d.path)));
-  const stored = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(npy|labels\.jsonl)$/;
+  const stored = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(npy|labels\.jsonl|usage\.(csv|parquet))$/;
   const removed: string[] = [];
   for (const entry of entries) {
     const file = path.resolve(datasetsDir, entry);

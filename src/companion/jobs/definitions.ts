@@ -1,4 +1,5 @@
 /** Every job type the companion runs, by the `type` a client names in POST /v1/jobs. */
+import { poolSplit } from './poolSplit';
 import { shapleyExact } from './shapleyExact';
 import { shapleyNucleolus } from './shapleyNucleolus';
 import { shapleySample } from './shapleySample';
@@ -10,4 +11,5 @@ export const JOB_DEFINITIONS: Readonly<Record<JobType, JobDefinition<any>>> = {
   'shapley.sample': shapleySample,
   'shapley.nucleolus': shapleyNucleolus,
   'attribution.similarity': attributionSimilarity,
+  'pool.split': poolSplit,
 };

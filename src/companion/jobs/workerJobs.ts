@@ -2,6 +2,7 @@
  * The worker-thread half of every job type, by the `kind` of its context. Imported by worker.ts
  * only: the main thread never builds games or runs units.
  */
+import { poolSplitWorker } from './poolSplit';
 import { shapleyExactWorker } from './shapleyExact';
 import { shapleyNucleolusWorker } from './shapleyNucleolus';
 import { shapleySampleWorker } from './shapleySample';
@@ -13,4 +14,5 @@ export const WORKER_JOBS: Readonly<Record<string, WorkerJob<any> | AsyncWorkerJo
   'shapley.sample': shapleySampleWorker,
   'shapley.nucleolus': shapleyNucleolusWorker,
   'attribution.similarity': similarityWorker,
+  'pool.split': poolSplitWorker,
 };

@@ -80,6 +80,8 @@ const UploadQuery = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     format: Type.Optional(Type.Union([Type.Literal('npy'), Type.Literal('csv'), Type.Literal('parquet')])),
     header: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('yes'), Type.Literal('no')])),
+    // A usage log for pool.split, kept as the uploaded file (datasets/usageLog.ts).
+    kind: Type.Optional(Type.Literal('usage')),
   },
   { additionalProperties: false },
 );

@@ -70,6 +70,8 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   cells: { fontFamily: tokens.fontFamilyMonospace },
   error: { color: tokens.colorPaletteRedForeground1 },
+  // Four methods for a table do not fit on one line of the pane.
+  wrap: { flexWrap: 'wrap' },
   radioHint: { display: 'block', color: tokens.colorNeutralForeground3, marginInlineStart: '32px', marginTop: `-${tokens.spacingVerticalXS}` },
   file: { fontSize: tokens.fontSizeBase200, maxWidth: '100%' },
 });
@@ -333,6 +335,7 @@ export function BatchScreen({ pane, workbook = excelWorkbook, storage: givenStor
               clearError('method');
             }}
             layout="horizontal"
+            className={styles.wrap}
             aria-label="Method"
             aria-describedby={errors.method ? 'method-error' : undefined}
             data-testid="method"
@@ -345,7 +348,7 @@ export function BatchScreen({ pane, workbook = excelWorkbook, storage: givenStor
           {form.kind === 'table' && (form.method === 'nucleolus' || form.method === 'prenucleolus') && (
             <Caption1 className={styles.muted} data-testid="nucleolus-hint">
               {form.method === 'nucleolus'
-                ? 'The split of v(N) that makes the most dissatisfied coalition as little so as possible, among the splits giving each player at least its stand-alone value.'
+                ? 'The split of v(N) that leaves the most dissatisfied coalition as little dissatisfied as possible, then the next, and so on, among the splits giving each player at least its stand-alone value.'
                 : 'As the nucleolus, without the stand-alone bound: it exists for every table.'}{' '}
               Linear programs (HiGHS), up to 20 players.
             </Caption1>

@@ -154,7 +154,7 @@ export function planRun(game: BatchGame, method: BatchMethod, companionConnected
 function planNucleolus(game: Exclude<BatchGame, { kind: 'similarity' }>, n: number, companionConnected: boolean, noCompanion: string | undefined): RunPlan {
   if (game.kind !== 'table') {
     const reason = 'the nucleolus is computed from a coalition table';
-    return { companion: { possible: false, reason }, pane: { possible: false, reason } };
+    return { companion: { possible: false, reason }, pane: { possible: false, reason }, preferred: undefined };
   }
   // The companion's shapley.nucleolus takes up to 20 players too, as many as a sheet's table holds.
   const tooMany = n > PANE_MAX_TABLE_PLAYERS ? `${n} players: the nucleolus is computed for tables up to ${PANE_MAX_TABLE_PLAYERS}` : undefined;

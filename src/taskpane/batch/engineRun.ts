@@ -105,15 +105,20 @@ export function buildSampledGame(spec: SampledGameSpec): Game {
 
 /** Runs any request, as the worker does: the synchronous ones as runPaneRequest, the nucleolus awaiting its solver. */
 export async function runPaneJob(request: PaneRequest, report: (progress: PaneProgress) => void = () => undefined, reportEveryMs = 100): Promise<PaneOutput> {
-  return request.kind === 'nucleolus-table' ? runNucleolusRequest(request) : runPaneRequest(request, report, reportEveryMs);
+  return request.kind === 'nucleolus-table' ? runNucleolusRequest(request, report) : runPaneRequest(request, report, reportEveryMs);
 }
 
 /**
  * The nucleolus or pre-nucleolus of a table, by the engine function PARTAGE.NUCLEOLUS and the
- * companion's shapley.nucleolus call. No progress: the LP levels are sequential and take
- * seconds at most (20 players). `solver` is HiGHS unless a test gives another.
+ * companion's shapley.nucleolus call. Progress says only which stage it is in: the LP levels are
+ * sequential, their number unknown beforehand, and they take seconds at most (20 players).
+ * `solver` is HiGHS unless a test gives another.
  */
-export async function runNucleolusRequest(request: NucleolusRequest, solver: () => Promise<LpSolver> = loadHighs): Promise<PaneOutput> {
+export async function runNucleolusRequest(
+  request: NucleolusRequest,
+  report: (progress: PaneProgress) => void = () => undefined,
+  solver: () => Promise<LpSolver> = loadHighs,
+): Promise<PaneOutput> {
   const started = Date.now();
   const { n, values, nucleolusKind } = request;
   if (nucleolusKind === 'nucleolus' && values.length === 2 ** n) {
@@ -121,7 +126,9 @@ export async function runNucleolusRequest(request: NucleolusRequest, solver: () 
     const problem = noImputationMessage(values, n);
     if (problem) throw new PaneInputError(problem, 'values');
   }
+  report({ progress: 0, detail: 'loading the LP solver' });
   const lp = await solver();
+  report({ progress: 0, detail: 'solving linear programs' });
   const result = engineCall(() => nucleolus(values, n, nucleolusKind, lp));
   return {
     method: nucleolusKind,

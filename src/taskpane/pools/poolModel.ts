@@ -222,22 +222,22 @@ export function validatePools(draft: PoolDraft): PoolValidation {
     errors.usage = `The log has ${rows.length.toLocaleString('en-US')} rows: too large for a sheet written by the pane (at most ${POOL_SHEET_ROW_LIMIT.toLocaleString('en-US')}). Split a log this size from its file with the companion's streaming job, or type =PARTAGE.POOLSPLIT on the range where the log already is.`;
     return { errors, rows: rows.length };
   }
-  if (Object.keys(errors).length > 0) return { errors, rows: rows.length };
-
+  // The function itself judges the log, in every mode (a log can be valid in one and not
+  // another: no counted play once the threshold leaves everyone out); its places are those of
+  // the grid as pasted or selected, header and blank rows included. A parameter that is missing
+  // or unreadable is replaced by its default for this check, so that the log is judged anyway.
+  const valid = (x: unknown): x is number => typeof x === 'number';
   const inputs: PoolInputs = {
     title: draft.title.trim() === '' ? `Usage log (${pasted ? (draft.sourceLabel ?? 'pasted cells') : draft.selection!.source})` : draft.title.trim(),
     source: pasted ? (draft.sourceLabel ?? 'pasted cells') : draft.selection!.source,
-    amount: amount!,
+    amount: amount ?? 1,
     usage: rows,
-    minPlays: (minPlays as number | undefined) ?? 0,
-    minUsers: (minUsers as number | undefined) ?? 0,
+    minPlays: valid(minPlays) ? minPlays : 0,
+    minUsers: valid(minUsers) ? minUsers : 0,
     boost,
     decimals,
     ...(userCap !== undefined ? { userCap } : {}),
   };
-  // The function itself judges the log, in every mode (a log can be valid in one and not
-  // another: no counted play once the threshold leaves everyone out); its places are those of
-  // the grid as pasted or selected, header and blank rows included.
   const asGiven: PoolInputs = { ...inputs, usage: grid.map((row) => row.map(cellOf)) };
   for (const mode of POOL_MODES) {
     try {
@@ -246,10 +246,11 @@ export function validatePools(draft: PoolDraft): PoolValidation {
       if (!(error instanceof FunctionError)) throw error;
       const message = inLog(error.message, pasted);
       const field = fieldOf(message);
-      errors[field] = `${error.code} ${mode === 'market' ? '' : `(${MODE_TITLES[mode].toLowerCase()}) `}${message}`;
-      return { errors, rows: rows.length };
+      errors[field] ??= `${error.code} ${mode === 'market' ? '' : `(${MODE_TITLES[mode].toLowerCase()}) `}${message}`;
+      break;
     }
   }
+  if (Object.keys(errors).length > 0) return { errors, rows: rows.length };
   return { inputs, errors, rows: rows.length };
 }
 

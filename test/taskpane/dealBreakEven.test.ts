@@ -1,0 +1,214 @@
+/*
+ * The deal sheet's break-even revenue, as Excel would compute it from the formulas written on
+ * the sheet (evaluated by dealFormula.ts from the mock sheet's cells), against hand-computed
+ * cases and a brute-force search over revenue with the engine itself: each offer's payment in
+ * one period of revenue R is licencePayments([{ revenue: R, … }]) (a levy: on max(R − E, 0)),
+ * scanned on a grid, sign changes refined by bisection.
+ */
+import fc from 'fast-check';
+import { licencePayments } from '../../src/engine/remuneration/licencePayments';
+import type { DealInputs, Offer } from '../../src/taskpane/deals/dealModel';
+import { writeDealSheet } from '../../src/taskpane/excel/dealSheet';
+import { evaluateCell } from './dealFormula';
+import { offer } from './dealFixtures';
+import { createExcelMock, getSheet, workbookState } from './excelMock';
+
+jest.setTimeout(120_000);
+
+const UNITS = 1000;
+
+function inputsFor(a: Offer, b: Offer): DealInputs {
+  return {
+    title: 'Break-even',
+    periods: ['P1', 'P2'],
+    revenue: { low: [1, 1], base: [1, 1], high: [1, 1] },
+    units: { low: [0, 0], base: [UNITS, 0], high: [0, 0] },
+    discountRate: 0,
+    offers: [a, b],
+    breakEven: [0, 1],
+  };
+}
+
+/** The sheet's first and last break-even, as Excel would show them. */
+async function sheetBreakEven(a: Offer, b: Offer): Promise<{ first: number | string; last: number | string }> {
+  const mock = createExcelMock(workbookState('Data'));
+  const { sheetName, plan } = await writeDealSheet(mock.context, inputsFor(a, b), { sourceNotes: 'notes' });
+  const sheet = getSheet(mock.state, sheetName);
+  // Excel computes =TRUE / =FALSE to logicals; the mock stores the formulas only.
+  for (const c of sheet.cells.values()) if (c.formula === '=TRUE' || c.formula === '=FALSE') c.value = c.formula === '=TRUE';
+  const first = evaluateCell(sheet, plan.breakEven.first);
+  const last = evaluateCell(sheet, plan.breakEven.last);
+  return { first: first as number | string, last: last as number | string };
+}
+
+/** What the offer pays in one period of revenue R, by the engine. */
+function enginePayment(o: Offer, revenue: number): number {
+  if (o.kind === 'levy') return licencePayments([{ revenue: Math.max(revenue - o.exemption, 0), rate: o.rate }]).payments[0];
+  return licencePayments([{ revenue, rate: o.rate, minimum: o.minimum, unitFee: o.unitFee, units: UNITS }], { advance: o.advance, recoupable: o.recoupable }).payments[0];
+}
+
+const difference = (a: Offer, b: Offer, r: number): number => enginePayment(a, r) - enginePayment(b, r);
+
+interface Scan {
+  /** Roots where the difference changes sign, refined by bisection. */
+  crossings: number[];
+  /** The grid points where it is 0. */
+  zeros: number[];
+  /** The widest gap between grid points the scan stepped over. */
+  step: number;
+}
+
+/** Grid points: fine near 0, coarser above, past every kink of the offers generated below. */
+function grid(): number[] {
+  const points: number[] = [];
+  for (let r = 0; r < 1e5; r += 25) points.push(r);
+  for (let r = 1e5; r < 1e7; r += 2500) points.push(r);
+  for (let r = 1e7; r <= 2e8; r += 250000) points.push(r);
+  return points;
+}
+const GRID = grid();
+
+function scan(a: Offer, b: Offer): Scan {
+  const crossings: number[] = [];
+  const zeros: number[] = [];
+  let previous = 0;
+  let previousAt = 0;
+  let step = 0;
+  for (const r of GRID) {
+    const d = difference(a, b, r);
+    if (d === 0) zeros.push(r);
+    if (previous !== 0 && d !== 0 && Math.sign(d) !== Math.sign(previous)) {
+      let lo = previousAt;
+      let hi = r;
+      for (let i = 0; i < 200 && hi - lo > 1e-9 * Math.max(1, hi); i++) {
+        const mid = (lo + hi) / 2;
+        if (Math.sign(difference(a, b, mid)) === Math.sign(previous)) lo = mid;
+        else hi = mid;
+      }
+      crossings.push((lo + hi) / 2);
+    }
+    if (d !== 0) {
+      step = Math.max(step, r - previousAt);
+      previous = d;
+      previousAt = r;
+    }
+  }
+  return { crossings, zeros, step: Math.max(step, 250000) };
+}
+
+const close = (x: number, y: number, tol = 1e-6): boolean => Math.abs(x - y) <= tol * Math.max(1, Math.abs(x), Math.abs(y));
+const scale = (a: Offer, b: Offer, r: number): number => 1 + enginePayment(a, r) + enginePayment(b, r);
+
+describe('break-even by hand', () => {
+  const share10 = offer({ name: 'Share', kind: 'share', rate: 0.1 });
+  test('10 % share vs a 50,000 flat fee: 0.1 R = 50,000 at R = 500,000', async () => {
+    await expect(sheetBreakEven(share10, offer({ name: 'Flat', kind: 'flat', advance: 50000, recoupable: false }))).resolves.toEqual({ first: 500000, last: 500000 });
+  });
+  test('10 % share vs 8 % with a 30,000 minimum: the minimum binds, 0.1 R = 30,000 at R = 300,000', async () => {
+    const r = await sheetBreakEven(share10, offer({ name: 'MG', kind: 'minimum', rate: 0.08, minimum: 30000 }));
+    expect(r.first).toBeCloseTo(300000, 6);
+    expect(r.last).toBeCloseTo(300000, 6);
+  });
+  test('10 % share vs 12 % with a recoupable 150,000 advance: the advance acts as a floor, the share never catches up', async () => {
+    await expect(sheetBreakEven(share10, offer({ name: 'Adv', kind: 'advance', rate: 0.12, advance: 150000 }))).resolves.toEqual({ first: 'never', last: 'never' });
+  });
+  test('a 100 upfront fee vs 10 % with a minimum of 200: never', async () => {
+    await expect(sheetBreakEven(offer({ name: 'Flat', kind: 'flat', advance: 100, recoupable: false }), offer({ name: 'MG', kind: 'minimum', rate: 0.1, minimum: 200 }))).resolves.toEqual({
+      first: 'never',
+      last: 'never',
+    });
+  });
+  test('max(0.1 R, 100) vs 0.05 R + 60 (a mix with a 60 upfront fee) cross twice: at 800 and 1,200', async () => {
+    const r = await sheetBreakEven(offer({ name: 'MG', kind: 'minimum', rate: 0.1, minimum: 100 }), offer({ name: 'Mix', kind: 'mix', rate: 0.05, advance: 60, recoupable: false }));
+    expect(r.first).toBeCloseTo(800, 6);
+    expect(r.last).toBeCloseTo(1200, 6);
+  });
+  test('a 2 % levy above 300,000 vs a 1 % share: both pay 0 at 0, and again at 0.02 (R − 300,000) = 0.01 R, R = 600,000', async () => {
+    const r = await sheetBreakEven(offer({ name: 'Levy', kind: 'levy', rate: 0.02, exemption: 300000 }), offer({ name: 'Share', kind: 'share', rate: 0.01 }));
+    expect(r.first).toBe(0);
+    expect(r.last).toBeCloseTo(600000, 6);
+  });
+  test('a fee of 0.5 per output (1,000 units: 500) vs a 10 % share: R = 5,000', async () => {
+    const r = await sheetBreakEven(offer({ name: 'Fee', kind: 'perOutput', unitFee: 0.5 }), share10);
+    expect(r.first).toBeCloseTo(5000, 6);
+  });
+});
+
+const amount = fc.integer({ min: 0, max: 500 }).map((x) => x * 100);
+const rate = fc.integer({ min: 0, max: 50 }).map((x) => x / 100);
+const anyOffer: fc.Arbitrary<Offer> = fc
+  .record({
+    kind: fc.constantFrom('share', 'flat', 'advance', 'minimum', 'perOutput', 'levy', 'mix' as const),
+    rate,
+    advance: amount,
+    recoupable: fc.boolean(),
+    minimum: amount,
+    unitFee: fc.integer({ min: 0, max: 20 }).map((x) => x / 10),
+    exemption: amount,
+  })
+  .map((o) => {
+    // The terms each kind uses, the others 0, as the pane's validation makes them.
+    const z = { rate: 0, advance: 0, minimum: 0, unitFee: 0, exemption: 0 };
+    switch (o.kind) {
+      case 'share':
+        return offer({ name: 'x', kind: o.kind, rate: o.rate });
+      case 'flat':
+        return offer({ name: 'x', kind: o.kind, ...z, advance: o.advance, minimum: o.minimum, recoupable: false });
+      case 'advance':
+        return offer({ name: 'x', kind: o.kind, rate: o.rate, advance: o.advance, recoupable: o.recoupable });
+      case 'minimum':
+        return offer({ name: 'x', kind: o.kind, rate: o.rate, minimum: o.minimum });
+      case 'perOutput':
+        return offer({ name: 'x', kind: o.kind, unitFee: o.unitFee });
+      case 'levy':
+        return offer({ name: 'x', kind: o.kind, rate: o.rate, exemption: o.exemption });
+      default:
+        return offer({ name: 'x', kind: 'mix', rate: o.rate, advance: o.advance, recoupable: o.recoupable, minimum: o.minimum, unitFee: o.unitFee });
+    }
+  });
+
+describe('break-even against a brute-force search with the engine', () => {
+  test('the sheet’s lowest and highest break-even are roots, with no crossing below or above them; "never" when none', async () => {
+    // Kinks lie below (advance + minimum + fees) / 1 % < 2e8, where the grid ends.
+    await fc.assert(
+      fc.asyncProperty(anyOffer, anyOffer, async (a, b) => {
+        const { first, last } = await sheetBreakEven({ ...a, name: 'A' }, { ...b, name: 'B' });
+        const bf = scan(a, b);
+        const roots = [...bf.crossings, ...bf.zeros].sort((x, y) => x - y);
+        if (first === 'never') {
+          expect(last).toBe('never');
+          expect(roots).toEqual([]);
+          return;
+        }
+        expect(typeof first).toBe('number');
+        expect(typeof last).toBe('number');
+        const f = first as number;
+        const l = last as number;
+        expect(f).toBeGreaterThanOrEqual(0);
+        expect(l).toBeGreaterThanOrEqual(f);
+        // Each is where the engine's payments are equal…
+        expect(Math.abs(difference(a, b, f))).toBeLessThanOrEqual(1e-6 * scale(a, b, f));
+        expect(Math.abs(difference(a, b, l))).toBeLessThanOrEqual(1e-6 * scale(a, b, l));
+        // …and the brute force finds no crossing or grid zero below the first or above the last.
+        for (const r of roots) {
+          expect(r >= f - bf.step || close(r, f)).toBe(true);
+          expect(r <= l + bf.step || close(r, l)).toBe(true);
+        }
+      }),
+      { numRuns: 100, seed: 20261203 },
+    );
+  });
+
+  test('offers whose difference crosses zero: the lowest crossing is the sheet’s break-even', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyOffer, anyOffer, async (a, b) => {
+        const bf = scan(a, b);
+        fc.pre(bf.crossings.length > 0 && bf.zeros.length === 0 && difference(a, b, 0) !== 0);
+        const { first } = await sheetBreakEven({ ...a, name: 'A' }, { ...b, name: 'B' });
+        expect(typeof first).toBe('number');
+        expect(close(first as number, bf.crossings[0], 1e-6)).toBe(true);
+      }),
+      { numRuns: 80, seed: 7 },
+    );
+  });
+});
