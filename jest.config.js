@@ -12,5 +12,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  // Generous limits for every test and for Testing Library's waits (test/setup/timeouts.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
   reporters: ['default', '<rootDir>/test/reporters/summaryLine.js'],
 };

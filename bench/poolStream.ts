@@ -29,7 +29,7 @@ async function writeLog(file: string, rows: number): Promise<void> {
     const y = x >>> 0;
     text += `u${Math.floor(r / 100)},a${y % 100_000},${(y >>> 17) % 30}\n`;
     if (text.length >= 1 << 20) {
-      if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       text = '';
     }
   }

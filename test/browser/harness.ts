@@ -110,6 +110,9 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh profile at the pane's width, offline to everything but loopback. */
 export async function paneContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: PANE_VIEWPORT, ignoreHTTPSErrors: true, locale: 'en-US' });
+  // Playwright's 30 s defaults are about speed; a busy 2-core machine must not fail a step.
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(120_000);
   // office.js answers with an empty script: the page runs as outside Office (Office and
   // CustomFunctions undefined) without a failed request, which Chromium would log as a console
   // error, and the tests fail on any console error.

@@ -311,7 +311,7 @@ describe('the task pane in chromium', () => {
   test('before any companion runs, the Companion tab says so and gives the command', async () => {
     await openTab('companion');
     const missing = testId('companion-missing');
-    await missing.waitFor({ timeout: 15_000 });
+    await missing.waitFor({ timeout: 120_000 });
     await expect(missing.textContent()).resolves.toContain('The companion is not running');
     await expect(missing.getByTestId('companion-command').textContent()).resolves.toBe('npx partage companion');
     await expect(testId('header-companion').textContent()).resolves.toBe('Not paired');
@@ -500,7 +500,7 @@ describe('the task pane in chromium', () => {
     await openTab('companion');
     await testId('companion-recheck').click();
     const unreachable = testId('companion-unreachable');
-    await unreachable.waitFor({ timeout: 15_000 });
+    await unreachable.waitFor({ timeout: 120_000 });
     await expect(testId('companion-problem').textContent()).resolves.toBe('The companion is not running');
     await expect(testId('companion-detail').textContent()).resolves.toContain(`Nothing answers at ${companion!.url}`);
     await expect(unreachable.getByTestId('companion-command').first().textContent()).resolves.toBe('npx partage companion');

@@ -152,7 +152,7 @@ describe('Insert: the catalogue example', () => {
       B74: '=MAX(B66*B71+B67,B68)-MAX(C66*B71+C67,C68)',
       B75: '=B66-C66',
       B76: '=IF(B72=0,0,IF(B72*B73<0,B70*B72/(B72-B73),IF(B73=0,B70,IF(B73*B74<0,B70+(B71-B70)*B73/(B73-B74),IF(B74=0,B71,IF(B74*B75<0,B71-B74/B75,"never"))))))',
-      B77: '=IF(B74*B75<0,B71-B74/B75,IF(AND(B74=0,B75<>0),B71,IF(B73*B74<0,B70+(B71-B70)*B73/(B73-B74),IF(AND(B73=0,B74<>0),B70,IF(B72*B73<0,B70*B72/(B72-B73),IF(B72=0,0,"never"))))))',
+      B77: '=IF(AND(B74=0,B75=0),"unbounded",IF(B74*B75<0,B71-B74/B75,IF(AND(B74=0,B75<>0),B71,IF(B73*B74<0,B70+(B71-B70)*B73/(B73-B74),IF(AND(B73=0,B74<>0),B70,IF(B72*B73<0,B70*B72/(B72-B73),IF(B72=0,0,"never")))))))',
     });
     expect(cell(sheet, 'B76')).toMatchObject({ numberFormat: '#,##0.00', format: { 'font.bold': true } });
     expect(cell(sheet, 'B78')?.formula).toMatch(/^=IF\(ISNUMBER\(B76\),B65&" and "&C65&" pay the same at a first-period revenue of "&TEXT\(B76,"#,##0.00"\)/);

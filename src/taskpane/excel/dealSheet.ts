@@ -17,7 +17,8 @@
  * The difference of two offers is linear between the kinks (K − b)/r, so it is evaluated at 0
  * and at both kinks, and the root found on the piece where it changes sign, or above the upper
  * kink along the slope r₁ − r₂: the lowest such revenue is BreakEven, the highest BreakEvenLast
- * (convex minus convex can cross twice), "never" when they never pay the same.
+ * (convex minus convex can cross twice), "unbounded" when they pay the same at every revenue
+ * above the upper kink, "never" when they never pay the same.
  */
 import { ENGINE_VERSION } from '../../engine/version';
 import { isLevy, OFFER_KIND_TITLES, paidTo, SCENARIO_TITLES, SCENARIOS, type DealInputs, type Offer, type Scenario } from '../deals/dealModel';
@@ -267,16 +268,16 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
   });
   put(`A${r.last}`, { value: 'Break-even revenue (the highest)' });
   put(`B${r.last}`, {
-    formula: `=IF(${d2}*${s3}<0,${onPiece3},IF(AND(${d2}=0,${s3}<>0),${x2},IF(${d1}*${d2}<0,${onPiece2},IF(AND(${d1}=0,${d2}<>0),${x1},IF(${d0}*${d1}<0,${onPiece1},IF(${d0}=0,0,"never"))))))`,
+    formula: `=IF(AND(${d2}=0,${s3}=0),"unbounded",IF(${d2}*${s3}<0,${onPiece3},IF(AND(${d2}=0,${s3}<>0),${x2},IF(${d1}*${d2}<0,${onPiece2},IF(AND(${d1}=0,${d2}<>0),${x1},IF(${d0}*${d1}<0,${onPiece1},IF(${d0}=0,0,"never")))))))`,
     numberFormat: MONEY,
   });
   put(`A${r.verdict}`, { value: 'Verdict' });
   put(`B${r.verdict}`, {
-    formula: `=IF(ISNUMBER(B${r.first}),B${r.pair}&" and "&C${r.pair}&" pay the same at a first-period revenue of "&TEXT(B${r.first},"#,##0.00")&IF(B${r.last}<>B${r.first}," and again at "&TEXT(B${r.last},"#,##0.00"),"")&"; above it, "&IF(${s3}>0,B${r.pair},IF(${s3}<0,C${r.pair},"neither"))&" pays more.",B${r.pair}&" and "&C${r.pair}&" never pay the same: "&IF(${d0}>0,B${r.pair},C${r.pair})&" always pays more.")`,
+    formula: `=IF(ISNUMBER(B${r.first}),B${r.pair}&" and "&C${r.pair}&" pay the same at a first-period revenue of "&TEXT(B${r.first},"#,##0.00")&IF(ISNUMBER(B${r.last}),IF(B${r.last}<>B${r.first}," and again at "&TEXT(B${r.last},"#,##0.00"),"")," and at every revenue above "&TEXT(${x2},"#,##0.00"))&"; above it, "&IF(${s3}>0,B${r.pair},IF(${s3}<0,C${r.pair},"neither"))&" pays more.",B${r.pair}&" and "&C${r.pair}&" never pay the same: "&IF(${d0}>0,B${r.pair},C${r.pair})&" always pays more.")`,
     style: 'muted',
   });
   name('BreakEven', `B${r.first}`, 'The lowest first-period revenue at which the two offers pay the same, or "never"');
-  name('BreakEvenLast', `B${r.last}`, 'The highest first-period revenue at which the two offers pay the same, or "never"');
+  name('BreakEvenLast', `B${r.last}`, 'The highest first-period revenue at which the two offers pay the same; "unbounded" when they pay the same at every revenue above the upper kink; "never"');
   notes.push({
     address: `B${r.first}`,
     text: 'Excel arithmetic, no partage function: in one period each offer pays max(r·R + b, K) (LICENCEPAYMENTS with one period); the difference is linear between the kinks, so the root is found on the piece where it changes sign. "never" when the offers never pay the same. Past the upper kink the difference changes at the slope below.',

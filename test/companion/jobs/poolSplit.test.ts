@@ -271,12 +271,12 @@ describe('pool.split streams a large log', () => {
       plays[h] += p;
       text += `listener${Math.floor(r / (rows / users))},holder${h},${p}\n`;
       if (text.length > 1 << 16) {
-        if (!out.write(text)) await new Promise((r2) => out.once('drain', r2));
+        if (!out.write(text)) await new Promise<void>((r2) => out.once('drain', () => r2()));
         text = '';
       }
     }
     out.end(text);
-    await new Promise((r) => out.on('finish', r));
+    await new Promise<void>((r) => out.on('finish', () => r()));
     const size = statSync(file).size;
     const record = usageRecord('large', file, 'csv');
 
