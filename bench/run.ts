@@ -8,6 +8,7 @@ import { benchAllocation } from './allocation';
 import { benchNucleolus } from './nucleolus';
 import { benchDeals } from './deals';
 import { benchCompanion } from './companion';
+import { benchPoolStream } from './poolStream';
 import { benchGpu } from './gpu';
 import { benchVotingDoubleMajority } from './votingDoubleMajority';
 import { benchOwenSampling } from './owenSampling';
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
   ];
   printTable(`partage engine benchmarks — node ${process.version}, cpu backend, 1 thread`, rows);
   const companionRows = await benchCompanion();
+  companionRows.push(...(await benchPoolStream(Number(process.env.PARTAGE_POOL_ROWS ?? 1e6))));
   printTable(`partage companion benchmarks — cpu backend, worker threads (${os.availableParallelism()} cores: ${os.cpus()[0]?.model?.trim() ?? os.arch()})`, companionRows);
   const missed = [...rows, ...companionRows].filter((r) => r.met === false);
   if (missed.length > 0) console.log(`\n${missed.length} target(s) missed: ${missed.map((r) => r.name).join(', ')}`);

@@ -1,12 +1,13 @@
 /**
- * What the browser tests stand on: the production build of the pane (webpack, once per test
- * process), a small static https server for it on a random loopback port, a development
+ * What the browser tests stand on: the production build of the pane (webpack, once for all the
+ * browser test files of a source tree), a small static https server for it on a random loopback port, a development
  * certificate made in a temp folder (never the user's or the system's trust store), and Debian's
  * chromium driven by playwright-core, offline (office.js from Microsoft's CDN is answered with an empty
  * script, so the pane runs as it does outside Office).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,9 +40,59 @@ export async function makeCertificate(dir: string): Promise<Certificate> {
   return { ca: readFileSync(caPath), cert: readFileSync(certPath), key: readFileSync(keyPath) };
 }
 
+/**
+ * The production build of the pane for the browser test files of one source tree, built once:
+ * the test files run in separate jest workers, so the first one builds (under a lock directory,
+ * made atomically) and the others wait for it. The folder is keyed by the paths, sizes and
+ * modification times of the sources, so an edit gets a new build. Left in the temp folder for
+ * later runs of the same tree; never removed by a test.
+ */
+export function sharedPaneBuild(): string {
+  const key = sourceFingerprint();
+  const dist = path.join(tmpdir(), `partage-pane-${key}`);
+  const lock = `${dist}.lock`;
+  const deadline = Date.now() + 20 * 60_000;
+  while (!existsSync(path.join(dist, 'taskpane.html'))) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another worker is building (or one died building: its lock is taken over after the deadline).
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      continue;
+    }
+    try {
+      if (!existsSync(path.join(dist, 'taskpane.html'))) {
+        const built = buildPane();
+        rmSync(dist, { recursive: true, force: true });
+        renameSync(built, dist);
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return dist;
+}
+
+function sourceFingerprint(): string {
+  const hash = createHash('sha256');
+  const visit = (entry: string): void => {
+    const stat = statSync(entry);
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(entry).sort()) visit(path.join(entry, name));
+    } else {
+      hash.update(`${path.relative(ROOT, entry)}\0${stat.size}\0${stat.mtimeMs}\n`);
+    }
+  };
+  for (const entry of ['src', 'assets', 'manifest.xml', 'webpack.config.js', 'package-lock.json']) {
+    if (existsSync(path.join(ROOT, entry))) visit(path.join(ROOT, entry));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 /** `webpack --mode production` into a temp folder; throws with webpack's output when it fails. */
 export function buildPane(): string {
-  const dist = mkdtempSync(path.join(tmpdir(), 'partage-pane-'));
+  const dist = mkdtempSync(path.join(tmpdir(), 'partage-pane-build-'));
   const webpackCli = require.resolve('webpack-cli/bin/cli.js', { paths: [ROOT] });
   const run = spawnSync(process.execPath, [webpackCli, '--mode', 'production', '--output-path', dist, '--no-devtool'], { cwd: ROOT, encoding: 'utf8' });
   if (run.status !== 0 || !existsSync(path.join(dist, 'taskpane.html'))) {

@@ -4,19 +4,16 @@
  * worked example's three models and winners and losers against the hand computation of the
  * README log, a validation message naming the line, the layout at 350 px (nothing wider than the
  * pane), and screenshots test-output/screenshots/pool-distribution-*.png.
- *
- * PARTAGE_PANE_DIST may name a pane already built (webpack --mode production) to skip the build.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildPane, launchBrowser, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, SCREENSHOTS, serveStatic, type StaticServer } from './harness';
+import { launchBrowser, sharedPaneBuild, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, SCREENSHOTS, serveStatic, type StaticServer } from './harness';
 
 jest.setTimeout(120_000);
 
 let dist: string | undefined;
-let builtHere = false;
 let certDir: string | undefined;
 let server: StaticServer;
 let browser: Browser;
@@ -25,12 +22,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const given = process.env.PARTAGE_PANE_DIST;
-  if (given !== undefined && existsSync(path.join(given, 'taskpane.html'))) dist = given;
-  else {
-    dist = buildPane();
-    builtHere = true;
-  }
+  dist = sharedPaneBuild();
   certDir = mkdtempSync(path.join(tmpdir(), 'partage-cert-'));
   const certificate = await makeCertificate(certDir);
   server = await serveStatic(dist, certificate);
@@ -51,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (builtHere) removeDir(dist);
   removeDir(certDir);
 });
 
@@ -109,6 +100,7 @@ test('a bad row of the log is named by its line; a cap of 0 on its field', async
     '#VALUE! Usage log, line 3, column 4 (active plays): activePlays 5 exceeds plays 3: active plays are some of the plays',
   );
   await expect(testId('pools-preview').count()).resolves.toBe(0);
+  await screenshot(page, 'pool-distribution-log-error');
   await testId('pools-usage').fill('U1\tA\t6\t2\nU2\tB\t3\t0');
   await testId('pools-user-cap').fill('0');
   await expect(fieldError('pools-user-cap').textContent()).resolves.toBe('#NUM! userCap: expected a number of plays > 0, got 0');

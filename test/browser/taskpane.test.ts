@@ -20,7 +20,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestCompanion, stopTestCompanion, type TestCompanion } from '../companion/server/inProcess';
 import { bruteForceOwenExact, bruteForceShapley, bruteForceShapleyExact } from '../helpers/bruteForce';
 import { nearestDouble } from '../helpers/rational';
-import { buildPane, launchBrowser, makeCertificate, paneContext, removeDir, screenshot, serveStatic, type Certificate, type StaticServer } from './harness';
+import { launchBrowser, sharedPaneBuild, makeCertificate, paneContext, removeDir, screenshot, serveStatic, type Certificate, type StaticServer } from './harness';
 import { tableGame } from '../../src/engine/games/table';
 import { permutationShapley } from '../../src/engine/shapley/sampling';
 import { ENGINE_VERSION } from '../../src/engine/version';
@@ -64,7 +64,7 @@ async function startCompanion(port = 0): Promise<TestCompanion> {
 }
 
 beforeAll(async () => {
-  dist = buildPane();
+  dist = sharedPaneBuild();
   certDir = mkdtempSync(path.join(tmpdir(), 'partage-cert-'));
   certificate = await makeCertificate(certDir);
   server = await serveStatic(dist, certificate);
@@ -87,7 +87,6 @@ afterAll(async () => {
   await browser?.close();
   await stopTestCompanion(companion, false);
   await server?.close();
-  removeDir(dist);
   removeDir(certDir);
   removeDir(dataDir);
 });
@@ -180,8 +179,8 @@ describe('the task pane in chromium', () => {
     await testId('tabs').waitFor();
     // Fluent v9 radios, checkboxes, inputs and text areas carry data-testid on the native control.
     const tabs = await page.getByRole('tab').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-testid')));
-    expect(tabs).toEqual(['tab-companion', 'tab-press', 'tab-batch', 'tab-distribution', 'tab-compare', 'tab-multistage', 'tab-functions']);
-    for (const name of ['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Functions']) {
+    expect(tabs).toEqual(['tab-companion', 'tab-press', 'tab-batch', 'tab-distribution', 'tab-compare', 'tab-multistage', 'tab-deals', 'tab-pools', 'tab-functions']);
+    for (const name of ['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Deals', 'Pools', 'Functions']) {
       await expect(page.getByRole('tab', { name, exact: true }).count()).resolves.toBe(1);
     }
     await expect(page.getByRole('tab', { name: 'Functions' }).getAttribute('aria-selected')).resolves.toBe('true');

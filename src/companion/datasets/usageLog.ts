@@ -8,8 +8,9 @@
  * comma); the first row is a header when its plays cell is text that is not a number (the rule of
  * PARTAGE.POOLSPLIT); rows whose cells are all empty are skipped. Blocks are cut at a record
  * boundary (a newline outside quotes: an even number of quote characters since the block's
- * start), so that a quoted name with a newline in it is never split. Blocks without any quote
- * character, the usual case, are split by hand; the others go through csv-parse.
+ * start), so that a quoted name with a newline in it is never split; a file without any quote
+ * character, the usual case, is instead cut into independent byte ranges at newlines, and its
+ * lines are split by hand (the others go through csv-parse).
  *
  * Parquet: the file's first three or four columns, read one row range at a time with hyparquet.
  */

@@ -33,10 +33,15 @@
  * at most one per distinct user total and holder otherwise); and the blocks in flight (a few
  * MiB each). Never the rows.
  *
- * Units: CSV blocks are read one after another (each starts where the previous record ended);
- * Parquet row ranges are independent and go to all threads, merged in order. Progress: bytes
- * (CSV) or rows (Parquet) read, over the passes the plan needs. Cancel stops between blocks.
- * No checkpoint: a resumed job reads the file again from the start.
+ * Units: the first reads the layout (Parquet: columns and row groups; CSV: whether the file has
+ * any quote character). A CSV log without quotes is cut into byte ranges (~4 MiB) that any
+ * thread reads on its own, since every newline then ends a record; one with quotes is read in
+ * blocks one after another, each starting where the previous one's last record ended. Parquet
+ * row ranges are independent too. Outputs are merged in file order whatever order they arrive
+ * in, and a refused row is reported when its unit is merged, so the error names the file's line
+ * (counted from the newlines of the earlier units) and is the first one in the file. Progress:
+ * units (or bytes) merged over the passes the plan needs. Cancel stops between units. No
+ * checkpoint: a resumed job reads the file again from the start.
  */
 import {
   censusPass,

@@ -210,7 +210,7 @@ function cellsOf(line: string): string[] {
 /**
  * Lines "period, low, base, high" and, for fees per output, one units column (every scenario)
  * or three (low, base, high); tab-separated as Excel copies cells, or spaces or semicolons.
- * A first line whose revenue cells are not numbers is a header.
+ * A first line whose revenue cells are none of them numbers is a header.
  */
 export function parseForecast(text: string): Forecast {
   const lines = text
@@ -219,7 +219,7 @@ export function parseForecast(text: string): Forecast {
     .map((l, k) => ({ cells: cellsOf(l), line: k + 1, blank: l.trim() === '' }))
     .filter((l) => !l.blank);
   if (lines.length === 0) throw new ForecastError('Paste the forecast: one line per period with the low, base and high revenue.');
-  if (lines[0].cells.slice(1, 4).some((c) => parseNumberText(c) === undefined)) lines.shift();
+  if (lines[0].cells.slice(1, 4).every((c) => parseNumberText(c) === undefined)) lines.shift();
   if (lines.length === 0) throw new ForecastError('The forecast has a header but no period.');
   const width = lines[0].cells.length;
   const forecast: Forecast = { periods: [], revenue: { low: [], base: [], high: [] }, units: { low: [], base: [], high: [] } };

@@ -189,6 +189,12 @@ export function PoolScreen({ workbook = excelWorkbook, initialDraft }: PoolScree
     const message = show(field);
     return { validationMessage: message, validationState: message !== undefined ? ('error' as const) : ('none' as const) };
   };
+  // The threshold's message goes under the half it is about.
+  const thresholdProps = (half: 'plays' | 'users') => {
+    const message = validation.errors.threshold;
+    const mine = message !== undefined && /distinct users/.test(message) === (half === 'users');
+    return { validationMessage: mine ? message : undefined, validationState: mine ? ('error' as const) : ('none' as const) };
+  };
   const source = draft.selection !== undefined && draft.usageText.trim() === '' ? draft.selection.source : undefined;
 
   return (
@@ -269,12 +275,17 @@ export function PoolScreen({ workbook = excelWorkbook, initialDraft }: PoolScree
         )}
       </div>
 
-      <Field label="Threshold per holder (empty: none)" hint="Market and user: a holder below it is left out; artist: it is not boosted." {...fieldProps('threshold')}>
+      <div>
         <div className={styles.pair}>
-          <Input value={draft.minPlaysText} onChange={(_, d) => change({ minPlaysText: d.value })} inputMode="numeric" placeholder="min. plays" aria-label="Minimum plays" data-testid="pools-min-plays" className={styles.fill} />
-          <Input value={draft.minUsersText} onChange={(_, d) => change({ minUsersText: d.value })} inputMode="numeric" placeholder="min. users" aria-label="Minimum distinct users" data-testid="pools-min-users" className={styles.fill} />
+          <Field label="Threshold: min. plays" {...thresholdProps('plays')}>
+            <Input value={draft.minPlaysText} onChange={(_, d) => change({ minPlaysText: d.value })} inputMode="numeric" placeholder="none" data-testid="pools-min-plays" className={styles.fill} />
+          </Field>
+          <Field label="min. distinct users" {...thresholdProps('users')}>
+            <Input value={draft.minUsersText} onChange={(_, d) => change({ minUsersText: d.value })} inputMode="numeric" placeholder="none" data-testid="pools-min-users" className={styles.fill} />
+          </Field>
         </div>
-      </Field>
+        <Caption1 className={styles.muted}>Per holder. Market and user: a holder below it is left out; artist: it is not boosted.</Caption1>
+      </div>
       <div className={styles.pair}>
         <Field label="Boost" hint="Artist-centric; default 2" {...fieldProps('boost')}>
           <Input value={draft.boostText} onChange={(_, d) => change({ boostText: d.value })} inputMode="decimal" placeholder="2" data-testid="pools-boost" className={styles.fill} />

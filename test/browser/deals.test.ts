@@ -1,0 +1,98 @@
+/**
+ * The Deals tab in a real browser (Debian's chromium through playwright-core, harness.ts), at
+ * the task pane's width, outside Office: the empty screen, the catalogue example with its
+ * preview (totals checked against schedules computed by hand), the commons levy apart, a
+ * validation message naming the offer and the field, and nothing wider than the pane.
+ * Screens are saved to test-output/screenshots/deal-comparison-*.png.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { DEFAULT_COMPANION_URL } from '../../src/taskpane/companion/companionApi';
+import { buildPane, launchBrowser, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, serveStatic, type StaticServer } from './harness';
+
+jest.setTimeout(120_000);
+
+let dist: string | undefined;
+let certDir: string | undefined;
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  dist = buildPane();
+  certDir = mkdtempSync(path.join(tmpdir(), 'partage-cert-'));
+  server = await serveStatic(dist, await makeCertificate(certDir));
+  browser = await launchBrowser();
+  const context = await paneContext(browser);
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const url = message.location().url;
+    // No companion runs here: the pane's look-up at the default address fails, as it should.
+    if (/^Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text()) && url.startsWith(DEFAULT_COMPANION_URL)) return;
+    pageErrors.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
+  });
+  await page.goto(`${server.origin}/taskpane.html`);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  removeDir(dist);
+  removeDir(certDir);
+});
+
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+const testId = (id: string) => page.getByTestId(id);
+
+/** Nothing may be wider than the pane (a horizontal scroll bar on the whole page). */
+async function expectFitsThePane(): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(PANE_VIEWPORT.width);
+}
+
+describe('the Deals tab in chromium', () => {
+  test('the tab sits before Functions and opens the empty comparison', async () => {
+    const tabs = await page.getByRole('tab').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(tabs.indexOf('tab-deals')).toBe(tabs.indexOf('tab-functions') - 1);
+    await testId('tab-deals').click();
+    await testId('deals-screen').waitFor({ timeout: 30_000 });
+    await expectFitsThePane();
+    await screenshot(page, 'deal-comparison-empty');
+  });
+
+  test('the catalogue example: totals as computed by hand, the levy apart', async () => {
+    await testId('deals-example').click();
+    await testId('deals-preview').waitFor({ timeout: 30_000 });
+    const totals = await testId('deals-totals').locator('[data-testid="deal-total-base"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+    // Base revenue 400k, 600k, 800k, 950k, 1.1M (3.85M): 10 %; the 250k fee; 12 % = 462k once the
+    // 150k advance is recouped; 8 % with the 60k minimum binding in the first two years; 0.002 × 285M units.
+    expect(totals).toEqual([385000, 250000, 462000, 348000, 570000]);
+    const levy = await testId('deals-levy').locator('[data-testid="deal-total-base"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+    expect(levy).toEqual([47000]);
+    await expect(testId('deals-insert-reason').textContent()).resolves.toBe('Open this pane in Excel to insert the calculation');
+    await expectFitsThePane();
+    await screenshot(page, 'deal-comparison-example');
+    await testId('deals-preview').scrollIntoViewIfNeeded();
+    await screenshot(page, 'deal-comparison-preview');
+  });
+
+  test('a wrong rate: the message names the offer and the field, and the preview goes', async () => {
+    const rate = testId('deal-offer-rate').first();
+    await rate.fill('abc');
+    const message = page.locator('.fui-Field', { has: rate }).locator('.fui-Field__validationMessage');
+    await expect(message.textContent()).resolves.toBe('Offer 1 "Revenue share 10 %", revenue share: expected a rate (12 % or 0.12), got "abc"');
+    await expect(testId('deals-preview').count()).resolves.toBe(0);
+    await rate.scrollIntoViewIfNeeded();
+    await screenshot(page, 'deal-comparison-error');
+    await rate.fill('10 %');
+    await testId('deals-preview').waitFor({ timeout: 30_000 });
+  });
+});
