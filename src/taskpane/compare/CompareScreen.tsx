@@ -11,10 +11,6 @@ import {
   Field,
   Input,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  Spinner,
   Subtitle2,
   Table,
   TableBody,
@@ -26,6 +22,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useCallback, useMemo, useState } from 'react';
+import { InsertSheetButton, SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { readSelectedCells } from '../batch/selection';
 import { SheetOffer, SheetWarnings, useSheetReopening } from '../excel/SheetReopening';
 import { readActiveCompareSheet, writeCompareSheet, type CompareSheetInputs } from '../excel/compareSheet';
@@ -48,15 +45,12 @@ export interface CompareScreenProps {
   initialDraft?: CompareDraft;
 }
 
-type Status = { intent: 'success' | 'error'; title: string; text: string };
-
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, minWidth: 0 },
   header: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS },
   heading: { margin: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
-  reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
   scroll: { overflowX: 'auto', maxWidth: '100%' },
   table: { minWidth: 'max-content', width: '100%' },
   methodColumn: { width: '45%', minWidth: '120px' },
@@ -76,7 +70,7 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
   const [draft, setDraft] = useState<CompareDraft>(() => initialDraft ?? emptyCompareDraft());
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
   const workbookReason = workbookUnavailableReason(workbook);
@@ -281,31 +275,8 @@ export function CompareScreen({ workbook = excelWorkbook, initialDraft }: Compar
         </section>
       )}
 
-      <div className={styles.row}>
-        <Button
-          appearance="primary"
-          data-testid="compare-insert"
-          disabledFocusable={insertReason !== undefined || busy}
-          aria-describedby={insertReason !== undefined ? 'compare-insert-reason' : undefined}
-          onClick={() => void insert()}
-          icon={busy ? <Spinner size="tiny" /> : undefined}
-        >
-          {sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`}
-        </Button>
-        {insertReason !== undefined && (
-          <Caption1 id="compare-insert-reason" className={styles.reason} data-testid="compare-insert-reason">
-            {insertReason}
-          </Caption1>
-        )}
-      </div>
-      {status !== undefined && (
-        <MessageBar intent={status.intent} data-testid="compare-status">
-          <MessageBarBody>
-            <MessageBarTitle>{status.title}</MessageBarTitle>
-            {status.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <InsertSheetButton testId="compare" label={sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`} reason={insertReason} busy={busy} onInsert={() => void insert()} />
+      <SheetStatusBar status={status} testId="compare" />
     </section>
   );
 }

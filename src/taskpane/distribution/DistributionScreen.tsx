@@ -13,13 +13,9 @@ import {
   Field,
   Input,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Radio,
   RadioGroup,
   Select,
-  Spinner,
   Subtitle2,
   Table,
   TableBody,
@@ -30,6 +26,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { InsertSheetButton, SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { parseAddress, quoteSheetName, rangeAddress } from '../excel/a1';
 import { writeDistributionSheet, type DistributionSpec } from '../excel/distributionSheet';
 import { listPressSheets, readPressAmount, type PressSheetSummary } from '../excel/pressStore';
@@ -47,7 +44,6 @@ export interface DistributionScreenProps {
 export const NOT_IN_EXCEL_DISTRIBUTION = 'Open this pane in Excel to read a holders range and insert the distribution';
 const MAX_DECIMALS = 10;
 
-type Status = { intent: 'success' | 'error'; title: string; text: string };
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
@@ -57,8 +53,6 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
   list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL },
-  footer: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
-  reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
 });
 
 function messageOf(error: unknown): string {
@@ -91,7 +85,7 @@ export function DistributionScreen({ workbook = excelWorkbook }: DistributionScr
   const [decimalsText, setDecimalsText] = useState('2');
   const [shapley, setShapley] = useState<ShapleyTableSummary | undefined>(undefined);
   const [compare, setCompare] = useState(true);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
   const refresh = useCallback(async () => {
@@ -361,31 +355,8 @@ export function DistributionScreen({ workbook = excelWorkbook }: DistributionScr
         <Body1 data-testid="distribution-total">Total paid: {money(preview.preview.total)}</Body1>
       )}
 
-      <div className={styles.footer}>
-        <Button
-          appearance="primary"
-          data-testid="distribution-insert"
-          disabledFocusable={insertReason !== undefined || busy}
-          aria-describedby={insertReason !== undefined ? 'distribution-insert-reason' : undefined}
-          icon={busy ? <Spinner size="tiny" /> : undefined}
-          onClick={() => void insert()}
-        >
-          Insert distribution sheet
-        </Button>
-        {insertReason !== undefined && (
-          <Caption1 id="distribution-insert-reason" className={styles.reason} data-testid="distribution-insert-reason">
-            {insertReason}
-          </Caption1>
-        )}
-      </div>
-      {status !== undefined && (
-        <MessageBar intent={status.intent} data-testid="distribution-status">
-          <MessageBarBody>
-            <MessageBarTitle>{status.title}</MessageBarTitle>
-            {status.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <InsertSheetButton testId="distribution" label={'Insert distribution sheet'} reason={insertReason} busy={busy} onInsert={() => void insert()} />
+      <SheetStatusBar status={status} testId="distribution" />
     </section>
   );
 }

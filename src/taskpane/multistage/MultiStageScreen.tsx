@@ -11,13 +11,9 @@ import {
   Field,
   Input,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   ProgressBar,
   Radio,
   RadioGroup,
-  Spinner,
   Subtitle2,
   Table,
   TableBody,
@@ -29,6 +25,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useCallback, useMemo, useState } from 'react';
+import { InsertSheetButton, SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { datasetFormat } from '../batch/batchForm';
 import type { CompanionClient, JobStatus } from '../companion/companionApi';
 import { coalitionLabel, coalitionOrder, formatNumber } from '../compare/compareModel';
@@ -57,15 +54,12 @@ export interface MultiStageScreenProps {
   initialDraft?: MultiStageDraft;
 }
 
-type Status = { intent: 'success' | 'error'; title: string; text: string };
-
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, minWidth: 0 },
   header: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS },
   heading: { margin: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'end', gap: tokens.spacingHorizontalS },
-  reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
   grid: { maxHeight: '320px', overflowY: 'auto', border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
   gridInput: { width: '100%', minWidth: '80px' },
   headerEnd: { justifyContent: 'flex-end' },
@@ -85,7 +79,7 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
   const [draft, setDraft] = useState<MultiStageDraft>(() => initialDraft ?? emptyMultiStageDraft());
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [file, setFile] = useState<File | undefined>(undefined);
   const [seedText, setSeedText] = useState('1');
@@ -420,31 +414,8 @@ export function MultiStageScreen({ workbook = excelWorkbook, companion, initialD
         </section>
       )}
 
-      <div className={styles.row}>
-        <Button
-          appearance="primary"
-          data-testid="multi-insert"
-          disabledFocusable={insertReason !== undefined || busy}
-          aria-describedby={insertReason !== undefined ? 'multi-insert-reason' : undefined}
-          onClick={() => void insert()}
-          icon={busy ? <Spinner size="tiny" /> : undefined}
-        >
-          {sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`}
-        </Button>
-        {insertReason !== undefined && (
-          <Caption1 id="multi-insert-reason" className={styles.reason} data-testid="multi-insert-reason">
-            {insertReason}
-          </Caption1>
-        )}
-      </div>
-      {status !== undefined && (
-        <MessageBar intent={status.intent} data-testid="multi-status">
-          <MessageBarBody>
-            <MessageBarTitle>{status.title}</MessageBarTitle>
-            {status.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <InsertSheetButton testId="multi" label={sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`} reason={insertReason} busy={busy} onInsert={() => void insert()} />
+      <SheetStatusBar status={status} testId="multi" />
     </section>
   );
 }

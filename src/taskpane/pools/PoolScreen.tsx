@@ -16,7 +16,6 @@ import {
   MessageBarBody,
   MessageBarTitle,
   mergeClasses,
-  Spinner,
   Subtitle2,
   Table,
   TableBody,
@@ -28,6 +27,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { InsertSheetButton, SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { readSelectedCells } from '../batch/selection';
 import { readActivePoolSheet, writePoolSheet, type PoolSheetInputs } from '../excel/poolSheet';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
@@ -52,8 +52,6 @@ export interface PoolScreenProps {
   initialDraft?: PoolDraft;
 }
 
-type Status = { intent: 'success' | 'error'; title: string; text: string };
-
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, minWidth: 0 },
   header: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS },
@@ -61,7 +59,6 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   pair: { display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalS },
-  reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
   scroll: { overflowX: 'auto', maxWidth: '100%' },
   table: { width: '100%' },
   holderColumn: { width: '28%', minWidth: '56px' },
@@ -84,7 +81,7 @@ export function PoolScreen({ workbook = excelWorkbook, initialDraft }: PoolScree
   const [draft, setDraft] = useState<PoolDraft>(() => initialDraft ?? emptyPoolDraft());
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [offer, setOffer] = useState<PoolSheetInputs | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(initialDraft !== undefined);
@@ -300,31 +297,8 @@ export function PoolScreen({ workbook = excelWorkbook, initialDraft }: PoolScree
 
       {inputs !== undefined && preview !== undefined && <PoolPreviewView preview={preview} decimals={inputs.decimals} amount={inputs.amount} />}
 
-      <div className={styles.row}>
-        <Button
-          appearance="primary"
-          data-testid="pools-insert"
-          disabledFocusable={insertReason !== undefined || busy}
-          aria-describedby={insertReason !== undefined ? 'pools-insert-reason' : undefined}
-          onClick={() => void insert()}
-          icon={busy ? <Spinner size="tiny" /> : undefined}
-        >
-          {sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`}
-        </Button>
-        {insertReason !== undefined && (
-          <Caption1 id="pools-insert-reason" className={styles.reason} data-testid="pools-insert-reason">
-            {insertReason}
-          </Caption1>
-        )}
-      </div>
-      {status !== undefined && (
-        <MessageBar intent={status.intent} data-testid="pools-status">
-          <MessageBarBody>
-            <MessageBarTitle>{status.title}</MessageBarTitle>
-            {status.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <InsertSheetButton testId="pools" label={sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`} reason={insertReason} busy={busy} onInsert={() => void insert()} />
+      <SheetStatusBar status={status} testId="pools" />
     </section>
   );
 }

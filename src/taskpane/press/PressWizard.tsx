@@ -11,15 +11,13 @@ import {
   Button,
   Caption1,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
   Spinner,
   Subtitle2,
   tokens,
   typographyStyles,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { SheetOffer, SheetWarnings, useSheetReopening } from '../excel/SheetReopening';
 import { writePressSheet } from '../excel/pressSheet';
 import { readActivePressSheet, type PressSheetInputs } from '../excel/pressStore';
@@ -48,7 +46,6 @@ export const STEP_TITLES: Readonly<Record<PressStep, string>> = {
   review: 'Review and insert',
 };
 
-type Status = { intent: 'success' | 'error' | 'warning'; title: string; text: string };
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
@@ -69,7 +66,7 @@ export function PressWizard({ workbook = excelWorkbook, initialDraft }: PressWiz
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [revealed, setRevealed] = useState<ReadonlySet<PressStep>>(new Set());
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const stepHeading = useRef<HTMLHeadingElement>(null);
@@ -239,14 +236,7 @@ export function PressWizard({ workbook = excelWorkbook, initialDraft }: PressWiz
         )}
       </div>
 
-      {status !== undefined && (
-        <MessageBar intent={status.intent} data-testid="press-status">
-          <MessageBarBody>
-            <MessageBarTitle>{status.title}</MessageBarTitle>
-            {status.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetStatusBar status={status} testId="press" />
 
       <div className={styles.footer}>
         <Button appearance="subtle" size="small" data-testid="press-example" onClick={() => startNew(fehrExample())}>
