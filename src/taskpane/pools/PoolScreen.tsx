@@ -11,10 +11,6 @@ import {
   Field,
   Input,
   makeStyles,
-  MessageBar,
-  MessageBarActions,
-  MessageBarBody,
-  MessageBarTitle,
   mergeClasses,
   Subtitle2,
   Table,
@@ -26,7 +22,8 @@ import {
   Textarea,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { SheetOffer, SheetWarnings, useSheetReopening } from '../excel/SheetReopening';
 import { InsertSheetButton, SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { readSelectedCells } from '../batch/selection';
 import { readActivePoolSheet, writePoolSheet, type PoolSheetInputs } from '../excel/poolSheet';
@@ -82,11 +79,8 @@ export function PoolScreen({ workbook = excelWorkbook, initialDraft }: PoolScree
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
-  const [offer, setOffer] = useState<PoolSheetInputs | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(initialDraft !== undefined);
-  const currentSheet = useRef<string | undefined>(undefined);
-  currentSheet.current = sheetName;
   const workbookReason = workbookUnavailableReason(workbook);
 
   const validation = useMemo(() => validatePools(draft), [draft]);
@@ -96,36 +90,13 @@ export function PoolScreen({ workbook = excelWorkbook, initialDraft }: PoolScree
     setDraft(draftFromPoolInputs(found.inputs));
     setSheetName(found.sheetName);
     setWarnings(found.warnings);
-    setOffer(undefined);
     setStatus(undefined);
     setTouched(true);
   }, []);
 
-  useEffect(() => {
-    if (workbookReason !== undefined) return undefined;
-    let live = true;
-    workbook.run(readActivePoolSheet).then(
-      (found) => {
-        if (live && found !== undefined) load(found);
-      },
-      (error: unknown) => {
-        if (live) setStatus({ intent: 'error', title: 'Could not read the active sheet', text: messageOf(error) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [workbook, workbookReason, load]);
-
-  useEffect(() => {
-    if (workbookReason !== undefined || workbook.onSheetActivated === undefined) return undefined;
-    return workbook.onSheetActivated(() => {
-      workbook.run(readActivePoolSheet).then(
-        (found) => setOffer(found !== undefined && found.sheetName !== currentSheet.current ? found : undefined),
-        () => setOffer(undefined),
-      );
-    });
-  }, [workbook, workbookReason]);
+  const reopening = useSheetReopening(workbook, workbookReason, readActivePoolSheet, load, sheetName, (text) =>
+    setStatus({ intent: 'error', title: 'Could not read the active sheet', text }),
+  );
 
   const change = (next: Partial<PoolDraft>): void => {
     setDraft((d) => ({ ...d, ...next }));
@@ -207,24 +178,8 @@ export function PoolScreen({ workbook = excelWorkbook, initialDraft }: PoolScree
         </Caption1>
       </header>
 
-      {offer !== undefined && (
-        <MessageBar intent="info" data-testid="pools-offer">
-          <MessageBarBody>Sheet "{offer.sheetName}" holds a pool distribution.</MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={() => load(offer)} data-testid="pools-offer-edit">
-              Edit it
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
-      {warnings.length > 0 && (
-        <MessageBar intent="warning" data-testid="pools-warnings">
-          <MessageBarBody>
-            <MessageBarTitle>Some cells of the sheet could not be read</MessageBarTitle>
-            {warnings.join(' · ')}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetOffer reopening={reopening} holds="a pool distribution" testId="pools" />
+      <SheetWarnings warnings={warnings} testId="pools" />
 
       <div className={styles.row}>
         <Button appearance="secondary" size="small" data-testid="pools-example" onClick={() => startNew(exampleDraft())}>
