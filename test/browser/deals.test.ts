@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_COMPANION_URL } from '../../src/taskpane/companion/companionApi';
-import { buildPane, launchBrowser, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, serveStatic, type StaticServer } from './harness';
+import { launchBrowser, sharedPaneBuild, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, serveStatic, type StaticServer } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -22,7 +22,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  dist = buildPane();
+  dist = sharedPaneBuild();
   certDir = mkdtempSync(path.join(tmpdir(), 'partage-cert-'));
   server = await serveStatic(dist, await makeCertificate(certDir));
   browser = await launchBrowser();
@@ -42,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  removeDir(dist);
   removeDir(certDir);
 });
 
