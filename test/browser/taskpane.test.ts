@@ -191,7 +191,7 @@ describe('the task pane in chromium', () => {
     await openTab('distribution');
     await screenshot(page, 'distribution');
     // Keyboard: arrows move between tabs, as in Excel's own panes.
-    await page.getByRole('tab', { name: 'Multi-stage' }).focus();
+    await page.getByRole('tab', { name: 'Pools' }).focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('tab', { name: 'Functions' }).getAttribute('aria-selected')).resolves.toBe('true');
