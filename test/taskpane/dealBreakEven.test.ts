@@ -2,11 +2,13 @@
  * The deal sheet's break-even revenue, as Excel would compute it from the formulas written on
  * the sheet (evaluated by dealFormula.ts from the mock sheet's cells), against hand-computed
  * cases and a brute-force search over revenue with the engine itself: each offer's payment in
- * one period of revenue R is licencePayments([{ revenue: R, … }]) (a levy: on max(R − E, 0)),
- * scanned on a grid, sign changes refined by bisection.
+ * one period of revenue R is licencePayments([{ revenue: R, … }]) (a levy: on max(R − E, 0); a
+ * tiered share: on purposeShare(R) at 100 %), scanned on a grid, sign changes refined by
+ * bisection (a bracket schedule's jump over zero is not a root: no revenue pays the same there).
  */
 import fc from 'fast-check';
 import { licencePayments } from '../../src/engine/remuneration/licencePayments';
+import { purposeShare } from '../../src/engine/remuneration/purposeShare';
 import type { DealInputs, Offer } from '../../src/taskpane/deals/dealModel';
 import { writeDealSheet } from '../../src/taskpane/excel/dealSheet';
 import { evaluateCell } from './dealFormula';
@@ -30,7 +32,7 @@ function inputsFor(a: Offer, b: Offer): DealInputs {
 }
 
 /** The sheet's first and last break-even, as Excel would show them. */
-async function sheetBreakEven(a: Offer, b: Offer): Promise<{ first: number | string; last: number | string }> {
+async function sheetBreakEven(a: Offer, b: Offer): Promise<{ first: number | string; last: number | string; verdict: string }> {
   const mock = createExcelMock(workbookState('Data'));
   const { sheetName, plan } = await writeDealSheet(mock.context, inputsFor(a, b), { sourceNotes: 'notes' });
   const sheet = getSheet(mock.state, sheetName);
@@ -38,16 +40,22 @@ async function sheetBreakEven(a: Offer, b: Offer): Promise<{ first: number | str
   for (const c of sheet.cells.values()) if (c.formula === '=TRUE' || c.formula === '=FALSE') c.value = c.formula === '=TRUE';
   const first = evaluateCell(sheet, plan.breakEven.first);
   const last = evaluateCell(sheet, plan.breakEven.last);
-  return { first: first as number | string, last: last as number | string };
+  const verdict = evaluateCell(sheet, plan.breakEven.verdict);
+  return { first: first as number | string, last: last as number | string, verdict: verdict as string };
 }
 
 /** What the offer pays in one period of revenue R, by the engine. */
 function enginePayment(o: Offer, revenue: number): number {
   if (o.kind === 'levy') return licencePayments([{ revenue: Math.max(revenue - o.exemption, 0), rate: o.rate }]).payments[0];
+  if (o.schedule !== undefined) {
+    const royalties = purposeShare(revenue, 1, o.schedule.map((t) => ({ purpose: 1, ...t })), { mode: o.scheduleMode }).amount;
+    return licencePayments([{ revenue: royalties, rate: 1, minimum: o.minimum, unitFee: o.unitFee, units: UNITS }], { advance: o.advance, recoupable: o.recoupable }).payments[0];
+  }
   return licencePayments([{ revenue, rate: o.rate, minimum: o.minimum, unitFee: o.unitFee, units: UNITS }], { advance: o.advance, recoupable: o.recoupable }).payments[0];
 }
 
 const difference = (a: Offer, b: Offer, r: number): number => enginePayment(a, r) - enginePayment(b, r);
+const scale = (a: Offer, b: Offer, r: number): number => 1 + enginePayment(a, r) + enginePayment(b, r);
 
 interface Scan {
   /** Roots where the difference changes sign, refined by bisection. */
@@ -85,7 +93,8 @@ function scan(a: Offer, b: Offer): Scan {
         if (Math.sign(difference(a, b, mid)) === Math.sign(previous)) lo = mid;
         else hi = mid;
       }
-      crossings.push((lo + hi) / 2);
+      // A root where the difference goes through 0; a jump of a bracket schedule only steps over it.
+      if (Math.abs(difference(a, b, lo) - difference(a, b, hi)) <= 1e-6 * scale(a, b, hi)) crossings.push((lo + hi) / 2);
     }
     if (d !== 0) {
       step = Math.max(step, r - previousAt);
@@ -97,12 +106,11 @@ function scan(a: Offer, b: Offer): Scan {
 }
 
 const close = (x: number, y: number, tol = 1e-6): boolean => Math.abs(x - y) <= tol * Math.max(1, Math.abs(x), Math.abs(y));
-const scale = (a: Offer, b: Offer, r: number): number => 1 + enginePayment(a, r) + enginePayment(b, r);
 
 describe('break-even by hand', () => {
   const share10 = offer({ name: 'Share', kind: 'share', rate: 0.1 });
   test('10 % share vs a 50,000 flat fee: 0.1 R = 50,000 at R = 500,000', async () => {
-    await expect(sheetBreakEven(share10, offer({ name: 'Flat', kind: 'flat', advance: 50000, recoupable: false }))).resolves.toEqual({ first: 500000, last: 500000 });
+    await expect(sheetBreakEven(share10, offer({ name: 'Flat', kind: 'flat', advance: 50000, recoupable: false }))).resolves.toMatchObject({ first: 500000, last: 500000 });
   });
   test('10 % share vs 8 % with a 30,000 minimum: the minimum binds, 0.1 R = 30,000 at R = 300,000', async () => {
     const r = await sheetBreakEven(share10, offer({ name: 'MG', kind: 'minimum', rate: 0.08, minimum: 30000 }));
@@ -110,10 +118,10 @@ describe('break-even by hand', () => {
     expect(r.last).toBeCloseTo(300000, 6);
   });
   test('10 % share vs 12 % with a recoupable 150,000 advance: the advance acts as a floor, the share never catches up', async () => {
-    await expect(sheetBreakEven(share10, offer({ name: 'Adv', kind: 'advance', rate: 0.12, advance: 150000 }))).resolves.toEqual({ first: 'never', last: 'never' });
+    await expect(sheetBreakEven(share10, offer({ name: 'Adv', kind: 'advance', rate: 0.12, advance: 150000 }))).resolves.toMatchObject({ first: "never", last: "never" });
   });
   test('a 100 upfront fee vs 10 % with a minimum of 200: never', async () => {
-    await expect(sheetBreakEven(offer({ name: 'Flat', kind: 'flat', advance: 100, recoupable: false }), offer({ name: 'MG', kind: 'minimum', rate: 0.1, minimum: 200 }))).resolves.toEqual({
+    await expect(sheetBreakEven(offer({ name: 'Flat', kind: 'flat', advance: 100, recoupable: false }), offer({ name: 'MG', kind: 'minimum', rate: 0.1, minimum: 200 }))).resolves.toMatchObject({
       first: 'never',
       last: 'never',
     });
@@ -129,17 +137,53 @@ describe('break-even by hand', () => {
     expect(r.last).toBeCloseTo(600000, 6);
   });
   test('two identical offers pay the same from 0 on: first 0, last "unbounded"', async () => {
-    await expect(sheetBreakEven(share10, { ...share10, name: 'Same' })).resolves.toEqual({ first: 0, last: 'unbounded' });
+    await expect(sheetBreakEven(share10, { ...share10, name: 'Same' })).resolves.toMatchObject({ first: 0, last: "unbounded" });
   });
   test('a fee of 0.5 per output (1,000 units: 500) vs a 10 % share: R = 5,000', async () => {
     const r = await sheetBreakEven(offer({ name: 'Fee', kind: 'perOutput', unitFee: 0.5 }), share10);
     expect(r.first).toBeCloseTo(5000, 6);
   });
+  test('the verdict in words: where they cross and who pays more above', async () => {
+    const r = await sheetBreakEven(share10, offer({ name: 'Flat', kind: 'flat', advance: 50000, recoupable: false }));
+    expect(r.verdict).toBe('Share and Flat pay the same at a first-period revenue of 500,000.00; above it, Share pays more.');
+    const never = await sheetBreakEven(share10, offer({ name: 'Adv', kind: 'advance', rate: 0.12, advance: 150000 }));
+    expect(never.verdict).toBe('Share and Adv never pay the same: Adv always pays more.');
+  });
+});
+
+describe('break-even with a tiered share (a PURPOSESHARE schedule)', () => {
+  const tiered = (mode: 'marginal' | 'bracket', name = 'Tiered') => offer({ name, kind: 'share', schedule: [{ from: 0, rate: 0.05 }, { from: 100000, rate: 0.1 }], scheduleMode: mode });
+  const flat = (fee: number) => offer({ name: 'Flat', kind: 'flat', advance: fee, recoupable: false });
+  test('marginal 5 % to 100,000 then 10 % vs a 10,000 fee: 5,000 + 0.1 (R − 100,000) = 10,000 at R = 150,000', async () => {
+    const r = await sheetBreakEven(tiered('marginal'), flat(10000));
+    expect(r.first).toBeCloseTo(150000, 6);
+    expect(r.last).toBeCloseTo(150000, 6);
+  });
+  test('bracket: 0.1 R = 12,000 at R = 120,000, past the jump at 100,000', async () => {
+    const r = await sheetBreakEven(tiered('bracket'), flat(12000));
+    expect(r.first).toBeCloseTo(120000, 6);
+    expect(r.last).toBeCloseTo(120000, 6);
+  });
+  test('bracket vs a 7,500 fee: the jump from 5,000 to 10,000 at 100,000 steps over it, never the same', async () => {
+    const r = await sheetBreakEven(tiered('bracket'), flat(7500));
+    expect(r).toEqual({ first: 'never', last: 'never', verdict: 'Tiered and Flat never pay the same: the one that pays more changes where a bracket schedule jumps.' });
+  });
+  test('a one-slice schedule of 10 % is the 10 % share: the same from 0 on', async () => {
+    const one = offer({ name: 'One', kind: 'share', schedule: [{ from: 0, rate: 0.1 }], scheduleMode: 'marginal' });
+    await expect(sheetBreakEven(one, offer({ name: 'Share', kind: 'share', rate: 0.1 }))).resolves.toMatchObject({ first: 0, last: 'unbounded' });
+  });
+  test('an advance recouped from a tiered share with a minimum: max(f(R), 20,000 + 5,000) vs 12 % of R', async () => {
+    // f(R) = 5,000 + 0.1 (R − 100,000) reaches 25,000 at 300,000, where 12 % pays 36,000; 0.12 R = 25,000 at 208,333.33.
+    const mg = offer({ name: 'MG', kind: 'mix', advance: 20000, minimum: 5000, recoupable: true, schedule: [{ from: 0, rate: 0.05 }, { from: 100000, rate: 0.1 }], scheduleMode: 'marginal' });
+    const r = await sheetBreakEven(mg, offer({ name: 'Share', kind: 'share', rate: 0.12 }));
+    expect(r.first).toBeCloseTo(25000 / 0.12, 6);
+    expect(r.last).toBeCloseTo(25000 / 0.12, 6);
+  });
 });
 
 const amount = fc.integer({ min: 0, max: 500 }).map((x) => x * 100);
 const rate = fc.integer({ min: 0, max: 50 }).map((x) => x / 100);
-const anyOffer: fc.Arbitrary<Offer> = fc
+const plainOffer: fc.Arbitrary<Offer> = fc
   .record({
     kind: fc.constantFrom('share', 'flat', 'advance', 'minimum', 'perOutput', 'levy', 'mix' as const),
     rate,
@@ -169,6 +213,19 @@ const anyOffer: fc.Arbitrary<Offer> = fc
         return offer({ name: 'x', kind: 'mix', rate: o.rate, advance: o.advance, recoupable: o.recoupable, minimum: o.minimum, unitFee: o.unitFee });
     }
   });
+
+/** A schedule of 1–3 slices from 0, at increasing amounts, marginal or bracket. */
+const tiers = fc
+  .record({
+    starts: fc.uniqueArray(fc.integer({ min: 1, max: 60 }).map((x) => x * 5000), { maxLength: 2 }),
+    rates: fc.array(rate, { minLength: 3, maxLength: 3 }),
+    mode: fc.constantFrom('marginal' as const, 'bracket' as const),
+  })
+  .map(({ starts, rates, mode }) => ({ schedule: [0, ...starts.sort((x, y) => x - y)].map((from, i) => ({ from, rate: rates[i] })), scheduleMode: mode }));
+const tieredOffer: fc.Arbitrary<Offer> = fc.tuple(plainOffer, tiers).map(([o, t]) =>
+  o.kind === 'levy' || o.kind === 'flat' || o.kind === 'perOutput' ? o : { ...o, rate: 0, ...t },
+);
+const anyOffer: fc.Arbitrary<Offer> = fc.oneof(plainOffer, tieredOffer);
 
 describe('break-even against a brute-force search with the engine', () => {
   test('the sheet’s lowest and highest break-even are roots, with no crossing below or above them; "never" when none', async () => {
@@ -204,7 +261,7 @@ describe('break-even against a brute-force search with the engine', () => {
           expect(r <= l + bf.step || close(r, l)).toBe(true);
         }
       }),
-      { numRuns: 60, seed: 20261203 },
+      { numRuns: 100, seed: 20261203 },
     );
   });
 

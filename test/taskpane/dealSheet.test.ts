@@ -5,12 +5,15 @@
  * forecast from row 7 (5 periods: rows 7–11), the discount rate two rows below (13), the offers'
  * terms from row 15 (header 16, terms 17–24), then one block per scenario (section, header,
  * 5 periods, total, NPV, a blank row): low 26–34, base 36–44, high 46–54; cumulative 56–62;
- * break-even 64–78; the chart from row 80.
+ * break-even 64–80 (the pair 65–68, the candidate revenues 71–73, the summary 75–80); the chart
+ * from row 82. A tiered share adds its mode (row 25), its schedule and its royalties per scenario
+ * before the payments.
  */
 import { ENGINE_VERSION } from '../../src/engine/version';
 import { DEAL_CHART_NAME, DEAL_STORE, readActiveDealSheet, readDealSheet, writeDealSheet } from '../../src/taskpane/excel/dealSheet';
 import type { DealInputs } from '../../src/taskpane/deals/dealModel';
 import { StoredSheetError } from '../../src/taskpane/excel/sheetStore';
+import { evaluateCell } from './dealFormula';
 import { exampleInputs, offer } from './dealFixtures';
 import { cell, createExcelMock, getSheet, workbookState, type SheetState } from './excelMock';
 
@@ -85,8 +88,9 @@ describe('Insert: the catalogue example', () => {
       UnitsBase: `=${S}$F$7:$F$11`,
       UnitsHigh: `=${S}$G$7:$G$11`,
       DiscountRate: `=${S}$B$13`,
-      BreakEven: `=${S}$B$76`,
-      BreakEvenLast: `=${S}$B$77`,
+      BreakEven: `=${S}$B$78`,
+      BreakEvenLast: `=${S}$B$79`,
+      BreakEvenCandidates: `=${S}$B$71:$B$73`,
     };
     ['B', 'C', 'D', 'E', 'F'].forEach((c, k) => {
       expected[`Offer${k + 1}_Rate`] = `=${S}$${c}$19`;
@@ -125,7 +129,7 @@ describe('Insert: the catalogue example', () => {
     expect(cell(sheet, 'E62')?.formula).toBe('=SUM(E$38:E42)');
     expect(sheet.charts).toHaveLength(1);
     const chart = sheet.charts[0];
-    expect(chart).toMatchObject({ name: DEAL_CHART_NAME, type: 'Line', source: 'B57:G62', seriesBy: 'Columns', title: 'Cumulative payments, base scenario', position: ['A80', 'G98'] });
+    expect(chart).toMatchObject({ name: DEAL_CHART_NAME, type: 'Line', source: 'B57:G62', seriesBy: 'Columns', title: 'Cumulative payments, base scenario', position: ['A82', 'G100'] });
     expect(chart.series.map((s) => s.xAxisValues)).toEqual(['A58:A62', 'A58:A62', 'A58:A62', 'A58:A62', 'A58:A62', 'A58:A62']);
     expect(chart.legend.position).toBe('Bottom');
   });
@@ -133,8 +137,12 @@ describe('Insert: the catalogue example', () => {
   test('the break-even cells of offers 1 and 2, in Excel arithmetic', async () => {
     const { sheet } = await inserted(exampleInputs());
     const formulas = Object.fromEntries(
-      ['B65', 'C65', 'B66', 'C66', 'B67', 'C67', 'B68', 'C68', 'B69', 'B70', 'B71', 'B72', 'B73', 'B74', 'B75', 'B76', 'B77'].map((a) => [a, cell(sheet, a)?.formula]),
+      ['B65', 'C65', 'B66', 'C66', 'B67', 'C67', 'B68', 'C68', 'B72', 'B73', 'C71', 'D71', 'E71', 'F71', 'G71', 'B75', 'B76', 'B77', 'B78', 'B79'].map((a) => [a, cell(sheet, a)?.formula]),
     );
+    // Offer 1 pays max(B66·R + B67, B68), offer 2 max(C66·R + C67, C68).
+    const pay1 = (x: string) => `MAX(B$66*${x}+B$67,B$68)`;
+    const pay2 = (x: string) => `MAX(C$66*${x}+C$67,C$68)`;
+    const slope = (x: string) => `IF(B$66*${x}+B$67>B$68,B$66,0)-IF(C$66*${x}+C$67>C$68,C$66,0)`;
     expect(formulas).toEqual({
       B65: '=B16',
       C65: '=C16',
@@ -144,18 +152,24 @@ describe('Insert: the catalogue example', () => {
       C67: '=Offer2_UnitFee*F7+IF(Offer2_Recoupable,0,Offer2_Advance)',
       B68: '=Offer1_Advance+Offer1_Minimum',
       C68: '=Offer2_Advance+Offer2_Minimum',
-      B69: '=IF(B66>0,MAX(0,(B68-B67)/B66),0)',
-      B70: '=MIN(B69,C69)',
-      B71: '=MAX(B69,C69)',
-      B72: '=MAX(B66*0+B67,B68)-MAX(C66*0+C67,C68)',
-      B73: '=MAX(B66*B70+B67,B68)-MAX(C66*B70+C67,C68)',
-      B74: '=MAX(B66*B71+B67,B68)-MAX(C66*B71+C67,C68)',
-      B75: '=B66-C66',
-      B76: '=IF(B72=0,0,IF(B72*B73<0,B70*B72/(B72-B73),IF(B73=0,B70,IF(B73*B74<0,B70+(B71-B70)*B73/(B73-B74),IF(B74=0,B71,IF(B74*B75<0,B71-B74/B75,"never"))))))',
-      B77: '=IF(AND(B74=0,B75=0),"unbounded",IF(B74*B75<0,B71-B74/B75,IF(AND(B74=0,B75<>0),B71,IF(B73*B74<0,B70+(B71-B70)*B73/(B73-B74),IF(AND(B73=0,B74<>0),B70,IF(B72*B73<0,B70*B72/(B72-B73),IF(B72=0,0,"never")))))))',
+      // The candidates: revenue 0 (B71, a value), where each offer reaches its floor.
+      B72: '=IF(B66>0,MAX(0,(B68-B67)/B66),0)',
+      B73: '=IF(C66>0,MAX(0,(C68-C67)/C66),0)',
+      C71: '=IF(COUNTIF(BreakEvenCandidates,">"&B71)=0,"none",MINIFS(BreakEvenCandidates,BreakEvenCandidates,">"&B71))',
+      D71: '=IF(ISNUMBER(C71),(B71+C71)/2,B71+1)',
+      E71: `=${pay1('B71')}-${pay2('B71')}`,
+      F71: `=${slope('D71')}`,
+      G71: '=IF(ROUND(E71,6)=0,B71,IF(F71=0,"none",IF(AND(B71-E71/F71>B71,OR(NOT(ISNUMBER(C71)),B71-E71/F71<C71)),B71-E71/F71,"none")))',
+      B75: '=MAX(BreakEvenCandidates)',
+      B76: `=ROUND(${pay1('B75')}-${pay2('B75')},6)`,
+      B77: `=${slope('(B75+1)')}`,
+      B78: '=IF(COUNT(G71:G73)=0,"never",MIN(G71:G73))',
+      B79: '=IF(AND(B76=0,B77=0),"unbounded",IF(COUNT(G71:G73)=0,"never",MAX(G71:G73)))',
     });
-    expect(cell(sheet, 'B76')).toMatchObject({ numberFormat: '#,##0.00', format: { 'font.bold': true } });
-    expect(cell(sheet, 'B78')?.formula).toMatch(/^=IF\(ISNUMBER\(B76\),B65&" and "&C65&" pay the same at a first-period revenue of "&TEXT\(B76,"#,##0.00"\)/);
+    expect(cell(sheet, 'B71')?.value).toBe(0);
+    expect(['A71', 'A72', 'A73'].map((a) => cell(sheet, a)?.value)).toEqual(['Revenue 0', 'Revenue share 10 %: reaches its floor, (K − b) / r', 'Flat fee: reaches its floor, (K − b) / r']);
+    expect(cell(sheet, 'B78')).toMatchObject({ numberFormat: '#,##0.00', format: { 'font.bold': true } });
+    expect(cell(sheet, 'B80')?.formula).toMatch(/^=IF\(ISNUMBER\(B78\),B65&" and "&C65&" pay the same at a first-period revenue of "&TEXT\(B78,"#,##0.00"\)/);
   });
 
   test('a levy in the break-even: its fixed part is minus rate × exemption, its floor 0', async () => {
@@ -167,7 +181,7 @@ describe('Insert: the catalogue example', () => {
 
   test('notes on each base payment column and on the break-even, or prompts without notes', async () => {
     const { sheet } = await inserted(exampleInputs());
-    expect(sheet.notes.map((n) => n.address).sort()).toEqual(['B38', 'B76', 'C38', 'D38', 'E38', 'F38', 'G38']);
+    expect(sheet.notes.map((n) => n.address).sort()).toEqual(['B38', 'B78', 'C38', 'D38', 'E38', 'F38', 'G38']);
     expect(sheet.notes.find((n) => n.address === 'G38')?.text).toContain('commons fund');
     expect(sheet.notes.find((n) => n.address === 'B38')?.text).toContain(`Engine ${ENGINE_VERSION}.`);
     const prompted = await inserted(exampleInputs(), 'prompts');
@@ -183,6 +197,81 @@ describe('Insert: the catalogue example', () => {
     const text = sheet.customProperties.filter((p) => p.key.startsWith(`${DEAL_STORE.key}.`)).map((p) => p.value).join('');
     expect(sheet.customProperties.filter((p) => p.key.startsWith(`${DEAL_STORE.key}.`))).toHaveLength(parts.parts);
     expect(JSON.parse(text)).toEqual({ format: 'partage.deals', version: 1, inputs: exampleInputs() });
+  });
+});
+
+/** The example with a tiered share (8 % to 500k, 10 % to 1M, 12 % above) before the levy. */
+function tieredInputs(): DealInputs {
+  const inputs = exampleInputs();
+  inputs.offers.splice(5, 0, offer({ name: 'Tiered', kind: 'minimum', minimum: 1000, schedule: [{ from: 0, rate: 0.08 }, { from: 500000, rate: 0.1 }, { from: 1000000, rate: 0.12 }], scheduleMode: 'marginal' }));
+  return inputs;
+}
+
+describe('a tiered share (a PURPOSESHARE schedule)', () => {
+  test('its mode in the terms, its schedule with a header, its royalties per scenario by PURPOSESHARE, its payments on them at 100 %', async () => {
+    const { sheet } = await inserted(tieredInputs());
+    expect(cell(sheet, 'A25')?.value).toBe('Rate schedule: marginal or bracket');
+    expect(cell(sheet, 'G19')?.value).toBe('schedule below');
+    expect(cell(sheet, 'G25')).toMatchObject({ value: 'marginal', format: { 'fill.color': '#FFCC99' } });
+    // The schedule: section 27, header 28 (in the named range), slices 29–31.
+    expect(cell(sheet, 'A27')?.value).toBe('Rate schedules (PARTAGE.PURPOSESHARE, purpose 1: slices from 0)');
+    expect(['A28', 'B28', 'C28', 'D28'].map((a) => cell(sheet, a)?.value)).toEqual(['Tiered', 'Purpose', 'From', 'Rate']);
+    expect([29, 30, 31].map((r) => ['B', 'C', 'D'].map((c) => cell(sheet, `${c}${r}`)?.value))).toEqual([
+      [1, 0, 0.08],
+      [1, 500000, 0.1],
+      [1, 1000000, 0.12],
+    ]);
+    const n = names(sheet);
+    expect(n.Offer6_Schedule).toBe(`=${S}$B$28:$D$31`);
+    expect(n.Offer6_Mode).toBe(`=${S}$G$25`);
+    expect(n.Offer6_Rate).toBeUndefined();
+    // Royalties: low 33 (header 34, periods 35–39), base 41 (43–47), high 49 (51–55).
+    expect(cell(sheet, 'A41')?.value).toBe('Royalties by rate schedule: base scenario');
+    expect(cell(sheet, 'G43')?.formula).toBe('=PARTAGE.PURPOSESHARE(C7,1,Offer6_Schedule,0,Offer6_Mode)');
+    expect(cell(sheet, 'G55')?.formula).toBe('=PARTAGE.PURPOSESHARE(D11,1,Offer6_Schedule,0,Offer6_Mode)');
+    expect(n.Offer6_RoyaltiesBase).toBe(`=${S}$G$43:$G$47`);
+    // What Excel shows there, computed through the adapter: 8 % of 400k; 40k + 10 % of 100k; … 40k + 50k + 12 % of 100k.
+    expect([43, 44, 45, 46, 47].map((r) => evaluateCell(sheet, `G${r}`))).toEqual([32000, 50000, 70000, 85000, 102000]);
+    // Payments from row 59 (low), 69 (base).
+    expect(cell(sheet, 'G69')?.formula).toBe('=PARTAGE.LICENCEPAYMENTS(Offer6_RoyaltiesBase,1,Offer6_Advance,Offer6_Minimum,Offer6_UnitFee,UnitsBase,Offer6_Recoupable)');
+    expect(cell(sheet, 'B69')?.formula).toBe('=PARTAGE.LICENCEPAYMENTS(RevenueBase,Offer1_Rate,Offer1_Advance,Offer1_Minimum,Offer1_UnitFee,UnitsBase,Offer1_Recoupable)');
+    expect(sheet.notes.find((x) => x.address === 'G43')?.text).toContain('PARTAGE.PURPOSESHARE');
+  });
+
+  test('in the break-even, each slice start and where the share reaches its floor on each slice are candidates', async () => {
+    const { sheet, result } = await inserted({ ...tieredInputs(), breakEven: [5, 0] });
+    const { first, last } = result.plan.breakEven.candidates;
+    // 0; the tiered offer's three slices, twice each; the 10 % share's floor.
+    expect(last - first + 1).toBe(8);
+    expect(cell(sheet, `A${first + 1}`)?.value).toBe('Tiered: slice 1 starts');
+    expect(cell(sheet, `B${first + 1}`)?.formula).toBe('=C29');
+    // Rows 96–99: the pair, r, b (fixed) and K (floor); the tiered offer is in column B. Where
+    // f(R) + b reaches K on slice 1, kept between the slice's start and the next one's.
+    expect(cell(sheet, `B${first + 2}`)?.formula).toBe('=IF(D29>0,MIN(C30,MAX(C29,C29+(B99-B98-PARTAGE.PURPOSESHARE(C29,1,Offer6_Schedule,0,Offer6_Mode))/D29)),C29)');
+    // The last slice has no next slice to stop at.
+    expect(cell(sheet, `B${first + 6}`)?.formula).toMatch(/^=IF\(D31>0,MAX\(C31,C31\+/);
+    // Evaluated: the floor of 1,000 is reached at 12,500 on the 8 % slice; slice 2 starts at 500,000.
+    expect(evaluateCell(sheet, `B${first + 2}`)).toBeCloseTo(12500, 9);
+    expect(evaluateCell(sheet, `B${first + 4}`)).toBe(500000);
+  });
+
+  test('reopening takes over a schedule and a mode edited on the sheet; a damaged schedule keeps the stored one with a warning', async () => {
+    const { mock, sheet } = await inserted(tieredInputs());
+    sheet.cells.get('D30')!.value = 0.11;
+    sheet.cells.get('G25')!.value = 'bracket';
+    const found = await readActiveDealSheet(mock.context);
+    const expected = tieredInputs();
+    expected.offers[5].schedule![1].rate = 0.11;
+    expected.offers[5].scheduleMode = 'bracket';
+    expect(found).toEqual({ sheetName: 'Deals 1', inputs: expected, warnings: [] });
+    sheet.cells.get('C31')!.value = 400000;
+    sheet.cells.get('G25')!.value = 'steps';
+    const damaged = await readActiveDealSheet(mock.context);
+    expect(damaged?.inputs.offers[5]).toEqual(tieredInputs().offers[5]);
+    expect(damaged?.warnings).toEqual([
+      'Offer6_Schedule (Tiered) is no longer slices from 0 in increasing order with rates from 0 to 100 %: the stored schedule is shown',
+      'Offer6_Mode (Tiered) holds "steps", not marginal or bracket: the stored mode is shown',
+    ]);
   });
 });
 
@@ -248,7 +337,7 @@ describe('reopening and Update', () => {
     const sheet = getSheet(mock.state, 'Deals 1');
     expect(mock.state.sheets.map((s) => s.name)).toEqual(['Data', 'Deals 1']);
     expect(cell(sheet, 'G19')).toBeUndefined();
-    expect(cell(sheet, 'B76')).toBeUndefined();
+    expect(cell(sheet, 'B78')).toBeUndefined();
     expect(sheet.charts.map((c) => [c.name, c.source])).toEqual([[DEAL_CHART_NAME, 'B45:C47']]);
     expect(Object.keys(names(sheet)).sort()).toEqual(
       [
@@ -262,6 +351,7 @@ describe('reopening and Update', () => {
         'DiscountRate',
         'BreakEven',
         'BreakEvenLast',
+        'BreakEvenCandidates',
         ...['Rate', 'Advance', 'Recoupable', 'Minimum', 'UnitFee'].flatMap((t) => [`Offer1_${t}`, `Offer2_${t}`]),
       ].sort(),
     );

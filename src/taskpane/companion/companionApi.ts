@@ -40,7 +40,7 @@ export interface JobStatus {
 }
 
 export interface JobRequest {
-  type: 'shapley.exact' | 'shapley.sample' | 'shapley.nucleolus' | 'attribution.similarity';
+  type: 'shapley.exact' | 'shapley.sample' | 'shapley.nucleolus' | 'attribution.similarity' | 'pool.split';
   input: Record<string, unknown>;
   options?: Record<string, unknown>;
 }

@@ -13,11 +13,8 @@ import {
   Input,
   makeStyles,
   MessageBar,
-  MessageBarActions,
   MessageBarBody,
-  MessageBarTitle,
   Select,
-  Spinner,
   Subtitle2,
   Table,
   TableBody,
@@ -28,7 +25,9 @@ import {
   Textarea,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { InsertSheetButton, SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
+import { SheetOffer, SheetWarnings, useSheetReopening } from '../excel/SheetReopening';
 import { readActiveDealSheet, writeDealSheet, type DealSheetInputs } from '../excel/dealSheet';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
 import { usePreview } from '../usePreview';
@@ -39,6 +38,7 @@ import {
   exampleDealDraft,
   fieldLabel,
   formatAmount,
+  canBeTiered,
   KIND_FIELDS,
   OFFER_KIND_TITLES,
   OFFER_KINDS,
@@ -58,15 +58,12 @@ export interface DealScreenProps {
   initialDraft?: DealDraft;
 }
 
-type Status = { intent: 'success' | 'error'; title: string; text: string };
-
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, minWidth: 0 },
   header: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS },
   heading: { margin: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
-  reason: { color: tokens.colorNeutralForeground3, flexBasis: '100%' },
   card: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS, minWidth: 0 },
   terms: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr))', gap: tokens.spacingHorizontalS, minWidth: 0 },
   scroll: { overflowX: 'auto', maxWidth: '100%' },
@@ -75,6 +72,8 @@ const useStyles = makeStyles({
   headerEnd: { justifyContent: 'flex-end' },
   error: { color: tokens.colorPaletteRedForeground1 },
   mono: { fontFamily: tokens.fontFamilyMonospace, tabSize: 4 },
+  // Fluent's inputs have a minimum width wider than a grid cell of the 350 px pane.
+  control: { minWidth: 0, width: '100%' },
 });
 
 function messageOf(error: unknown): string {
@@ -94,51 +93,25 @@ export function DealScreen({ workbook = excelWorkbook, initialDraft }: DealScree
   const [draft, setDraft] = useState<DealDraft>(() => initialDraft ?? emptyDealDraft());
   const [sheetName, setSheetName] = useState<string | undefined>(undefined);
   const [warnings, setWarnings] = useState<string[]>([]);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
-  const [offerSheet, setOfferSheet] = useState<DealSheetInputs | undefined>(undefined);
+  const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
-  const currentSheet = useRef<string | undefined>(undefined);
-  currentSheet.current = sheetName;
   const workbookReason = workbookUnavailableReason(workbook);
 
   const validation = useMemo(() => validateDeal(draft), [draft]);
   const previews = usePreview(validation.inputs, previewDeal);
 
-  const load = useCallback((found: DealSheetInputs) => {
+  const load = (found: DealSheetInputs): void => {
     setDraft(draftFromDealInputs(found.inputs));
     setSheetName(found.sheetName);
     setWarnings(found.warnings);
-    setOfferSheet(undefined);
     setStatus(undefined);
     setTouched(true);
-  }, []);
+  };
 
-  useEffect(() => {
-    if (workbookReason !== undefined) return undefined;
-    let live = true;
-    workbook.run(readActiveDealSheet).then(
-      (found) => {
-        if (live && found !== undefined) load(found);
-      },
-      (error: unknown) => {
-        if (live) setStatus({ intent: 'error', title: 'Could not read the active sheet', text: messageOf(error) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [workbook, workbookReason, load]);
-
-  useEffect(() => {
-    if (workbookReason !== undefined || workbook.onSheetActivated === undefined) return undefined;
-    return workbook.onSheetActivated(() => {
-      workbook.run(readActiveDealSheet).then(
-        (found) => setOfferSheet(found !== undefined && found.sheetName !== currentSheet.current ? found : undefined),
-        () => setOfferSheet(undefined),
-      );
-    });
-  }, [workbook, workbookReason]);
+  const reopening = useSheetReopening(workbook, workbookReason, readActiveDealSheet, load, sheetName, (text) =>
+    setStatus({ intent: 'error', title: 'Could not read the active sheet', text }),
+  );
 
   const change = (next: Partial<DealDraft>): void => {
     setDraft((d) => ({ ...d, ...next }));
@@ -239,24 +212,8 @@ export function DealScreen({ workbook = excelWorkbook, initialDraft }: DealScree
         </Caption1>
       </header>
 
-      {offerSheet !== undefined && (
-        <MessageBar intent="info" data-testid="deals-offer">
-          <MessageBarBody>Sheet "{offerSheet.sheetName}" holds a deal comparison.</MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={() => load(offerSheet)} data-testid="deals-offer-edit">
-              Edit it
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
-      {warnings.length > 0 && (
-        <MessageBar intent="warning" data-testid="deals-warnings">
-          <MessageBarBody>
-            <MessageBarTitle>Some cells of the sheet could not be read</MessageBarTitle>
-            {warnings.join(' · ')}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetOffer reopening={reopening} holds="a deal comparison" testId="deals" />
+      <SheetWarnings warnings={warnings} testId="deals" />
 
       <div className={styles.row}>
         <Button appearance="secondary" size="small" data-testid="deals-example" onClick={() => startNew(exampleDealDraft())}>
@@ -300,14 +257,16 @@ export function DealScreen({ workbook = excelWorkbook, initialDraft }: DealScree
       {draft.offers.map((o, index) => {
         const errors = validation.offerErrors[o.id] ?? {};
         const fields = KIND_FIELDS[o.kind];
+        const tiered = o.tiered && canBeTiered(o.kind);
         return (
           <Card key={o.id} className={styles.card} data-testid="deal-offer" aria-label={offerLabel(index, o.name)}>
             <div className={styles.terms}>
               <Field label="Name" validationMessage={errors.name} validationState={errors.name !== undefined ? 'error' : 'none'}>
-                <Input value={o.name} onChange={(_, d) => changeOffer(o.id, { name: d.value })} data-testid="deal-offer-name" />
+                <Input className={styles.control} value={o.name} onChange={(_, d) => changeOffer(o.id, { name: d.value })} data-testid="deal-offer-name" />
               </Field>
               <Field label="Kind">
                 <Select
+                  className={styles.control}
                   value={o.kind}
                   onChange={(_, d) => changeOffer(o.id, { kind: d.value as OfferKind, ...(d.value === 'flat' ? { recoupable: false } : {}) })}
                   data-testid="deal-offer-kind"
@@ -320,7 +279,7 @@ export function DealScreen({ workbook = excelWorkbook, initialDraft }: DealScree
                 </Select>
               </Field>
               {fields
-                .filter((f): f is NumberField => f !== 'recoupable')
+                .filter((f): f is NumberField => f !== 'recoupable' && f !== 'schedule' && !(f === 'rate' && tiered))
                 .map((f) => (
                   <Field
                     key={f}
@@ -329,11 +288,50 @@ export function DealScreen({ workbook = excelWorkbook, initialDraft }: DealScree
                     validationMessage={errors[f]}
                     validationState={errors[f] !== undefined ? 'error' : 'none'}
                   >
-                    <Input value={o[f]} onChange={(_, d) => changeOffer(o.id, { [f]: d.value })} data-testid={`deal-offer-${f}`} />
+                    <Input className={styles.control} value={o[f]} onChange={(_, d) => changeOffer(o.id, { [f]: d.value })} data-testid={`deal-offer-${f}`} />
                   </Field>
                 ))}
             </div>
+            {tiered && (
+              <div className={styles.terms}>
+                <Field
+                  label="Rate schedule (from, rate)"
+                  hint="One slice per line, the first from 0: 0 8 %, 500000 10 %"
+                  validationMessage={errors.schedule}
+                  validationState={errors.schedule !== undefined ? 'error' : 'none'}
+                >
+                  <Textarea
+                    value={o.schedule}
+                    onChange={(_, d) => changeOffer(o.id, { schedule: d.value })}
+                    resize="vertical"
+                    rows={3}
+                    textarea={{ className: styles.mono }}
+                    className={styles.control}
+                    data-testid="deal-offer-schedule"
+                  />
+                </Field>
+                <Field label="Slices apply" hint={o.scheduleMode === 'bracket' ? 'whole revenue at the rate reached' : 'each slice at its rate'}>
+                  <Select
+                    className={styles.control}
+                    value={o.scheduleMode}
+                    onChange={(_, d) => changeOffer(o.id, { scheduleMode: d.value === 'bracket' ? 'bracket' : 'marginal' })}
+                    data-testid="deal-offer-schedule-mode"
+                  >
+                    <option value="marginal">Marginal</option>
+                    <option value="bracket">Bracket</option>
+                  </Select>
+                </Field>
+              </div>
+            )}
             <div className={styles.row}>
+              {canBeTiered(o.kind) && (
+                <Checkbox
+                  checked={o.tiered}
+                  onChange={(_, d) => changeOffer(o.id, { tiered: d.checked === true, ...(d.checked === true && o.schedule.trim() === '' ? { schedule: o.rate.trim() !== '' ? `0\t${o.rate.trim()}` : '' } : {}) })}
+                  label="Tiered rates (PURPOSESHARE schedule)"
+                  data-testid="deal-offer-tiered"
+                />
+              )}
               {fields.includes('recoupable') && (
                 <Checkbox
                   checked={o.recoupable}
@@ -408,31 +406,8 @@ export function DealScreen({ workbook = excelWorkbook, initialDraft }: DealScree
         </section>
       )}
 
-      <div className={styles.row}>
-        <Button
-          appearance="primary"
-          data-testid="deals-insert"
-          disabledFocusable={insertReason !== undefined || busy}
-          aria-describedby={insertReason !== undefined ? 'deals-insert-reason' : undefined}
-          onClick={() => void insert()}
-          icon={busy ? <Spinner size="tiny" /> : undefined}
-        >
-          {sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`}
-        </Button>
-        {insertReason !== undefined && (
-          <Caption1 id="deals-insert-reason" className={styles.reason} data-testid="deals-insert-reason">
-            {insertReason}
-          </Caption1>
-        )}
-      </div>
-      {status !== undefined && (
-        <MessageBar intent={status.intent} data-testid="deals-status">
-          <MessageBarBody>
-            <MessageBarTitle>{status.title}</MessageBarTitle>
-            {status.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <InsertSheetButton testId="deals" label={sheetName === undefined ? 'Insert sheet' : `Update "${sheetName}"`} reason={insertReason} busy={busy} onInsert={() => void insert()} />
+      <SheetStatusBar status={status} testId="deals" />
     </section>
   );
 }

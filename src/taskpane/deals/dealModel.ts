@@ -7,8 +7,12 @@
  * Every kind of offer is LICENCEPAYMENTS with some terms at zero: a flat fee is an upfront fee
  * (a non-recoupable advance) and/or a fixed fee per period (a minimum with no revenue share);
  * the commons levy (seed 001) is LICENCEPAYMENTS on the revenue above the exemption, and goes to
- * a fund, not to rightholders, so it is shown apart.
+ * a fund, not to rightholders, so it is shown apart. A revenue share may follow a tiered schedule
+ * instead of one rate (rightholders' offers often do): each period's royalties are then
+ * PARTAGE.PURPOSESHARE of its revenue on the schedule, and LICENCEPAYMENTS takes them at 100 %,
+ * so that advances, minimums and fees apply to them as to a flat share.
  */
+import type { PurposeShareMode } from '../../engine/remuneration/purposeShare';
 import { parseNumberText } from '../../functions/cells';
 import { callFunction, FUNCTIONS } from '../../functions/registry';
 
@@ -29,8 +33,8 @@ export const OFFER_KIND_TITLES: Readonly<Record<OfferKind, string>> = {
   mix: 'Mix',
 };
 
-export type TermField = 'rate' | 'advance' | 'recoupable' | 'minimum' | 'unitFee' | 'exemption';
-export type NumberField = Exclude<TermField, 'recoupable'>;
+export type TermField = 'rate' | 'advance' | 'recoupable' | 'minimum' | 'unitFee' | 'exemption' | 'schedule';
+export type NumberField = Exclude<TermField, 'recoupable' | 'schedule'>;
 
 /** The terms each kind of offer uses; the others are 0 (recoupable: see defaultRecoupable). */
 export const KIND_FIELDS: Readonly<Record<OfferKind, readonly TermField[]>> = {
@@ -42,6 +46,11 @@ export const KIND_FIELDS: Readonly<Record<OfferKind, readonly TermField[]>> = {
   levy: ['rate', 'exemption'],
   mix: ['rate', 'advance', 'recoupable', 'minimum', 'unitFee'],
 };
+
+/** The kinds whose revenue share may follow a tiered schedule (not the levy: its rate is a tax's). */
+export function canBeTiered(kind: OfferKind): boolean {
+  return kind !== 'levy' && KIND_FIELDS[kind].includes('rate');
+}
 
 /** How a field is called for each kind (a flat fee's advance is its upfront fee). */
 export function fieldLabel(kind: OfferKind, field: TermField): string {
@@ -58,6 +67,8 @@ export function fieldLabel(kind: OfferKind, field: TermField): string {
       return 'fee per output';
     case 'exemption':
       return 'exemption per period';
+    case 'schedule':
+      return 'rate schedule';
   }
 }
 
@@ -72,6 +83,23 @@ export interface Offer {
   unitFee: number;
   /** Levy only: revenue per period below it pays nothing. */
   exemption: number;
+  /**
+   * A tiered revenue share in place of `rate` (which is then 0): slices from 0 in increasing
+   * order, as PURPOSESHARE reads them; `marginal` (each slice at its rate) or `bracket` (the
+   * whole revenue at the rate of the highest slice reached).
+   */
+  schedule?: RateTier[];
+  scheduleMode?: PurposeShareMode;
+}
+
+export interface RateTier {
+  from: number;
+  /** A fraction. */
+  rate: number;
+}
+
+export function isTiered(offer: Pick<Offer, 'kind' | 'schedule'>): offer is Pick<Offer, 'kind'> & { schedule: RateTier[] } {
+  return offer.schedule !== undefined && canBeTiered(offer.kind);
 }
 
 export interface DealInputs {
@@ -107,6 +135,10 @@ export interface OfferDraft {
   minimum: string;
   unitFee: string;
   exemption: string;
+  /** A tiered schedule in place of the rate, typed as lines "from rate". */
+  tiered: boolean;
+  schedule: string;
+  scheduleMode: PurposeShareMode;
 }
 
 export interface DealDraft {
@@ -124,7 +156,7 @@ export function newOfferId(): string {
 }
 
 export function emptyOffer(kind: OfferKind = 'share', name = ''): OfferDraft {
-  return { id: newOfferId(), name, kind, rate: '', advance: '', recoupable: kind !== 'flat', minimum: '', unitFee: '', exemption: '' };
+  return { id: newOfferId(), name, kind, rate: '', advance: '', recoupable: kind !== 'flat', minimum: '', unitFee: '', exemption: '', tiered: false, schedule: '', scheduleMode: 'marginal' };
 }
 
 export function emptyDealDraft(): DealDraft {
@@ -141,6 +173,7 @@ export function exampleDealDraft(): DealDraft {
     { ...emptyOffer('advance', 'Advance + 12 %'), rate: '12 %', advance: '150000' },
     { ...emptyOffer('minimum', 'MG 60k + 8 %'), rate: '8 %', minimum: '60000' },
     { ...emptyOffer('perOutput', 'Per output'), unitFee: '0.002' },
+    { ...emptyOffer('share', 'Tiered 8–12 %'), tiered: true, schedule: ['0\t8 %', '500000\t10 %', '1000000\t12 %'].join('\n') },
     { ...emptyOffer('levy', 'Commons levy 2 %'), rate: '2 %', exemption: '300000' },
   ];
   return {
@@ -174,6 +207,9 @@ export function draftFromDealInputs(inputs: DealInputs): DealDraft {
     minimum: numberText(o.minimum),
     unitFee: numberText(o.unitFee),
     exemption: numberText(o.exemption),
+    tiered: o.schedule !== undefined,
+    schedule: (o.schedule ?? []).map((t) => `${numberText(t.from)}\t${numberText(t.rate, true)}`).join('\n'),
+    scheduleMode: o.scheduleMode ?? 'marginal',
   }));
   const sameUnits = SCENARIOS.every((s) => inputs.units[s].every((u, t) => u === inputs.units.base[t]));
   const anyUnits = SCENARIOS.some((s) => inputs.units[s].some((u) => u !== 0));
@@ -247,6 +283,34 @@ export function parseForecast(text: string): Forecast {
   return forecast;
 }
 
+/**
+ * A tiered schedule typed as lines "from rate" ("0 8 %", "500000 10 %"; tab-separated as Excel
+ * copies two cells, or spaces or a semicolon): slices from 0 in increasing order, rates 0–100 %.
+ */
+export function parseSchedule(text: string): RateTier[] {
+  const tiers: RateTier[] = [];
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  lines.forEach((raw, k) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const cells = line.includes('\t') ? line.split('\t') : line.includes(';') ? line.split(';') : [line.split(/\s+/)[0], line.slice(line.split(/\s+/)[0].length)];
+    const [fromText, rateText = ''] = cells.map((c) => c.trim());
+    const where = `line ${k + 1}`;
+    // A header line ("from rate") before the first slice.
+    if (tiers.length === 0 && parseNumberText(fromText) === undefined && parseNumberText(rateText) === undefined && cells.length === 2) return;
+    if (cells.length !== 2 || rateText === '') throw new Error(`${where}: expected "from rate" (500000 10 %), got "${line}"`);
+    const from = parseNumberText(fromText);
+    if (from === undefined || from < 0) throw new Error(`${where}: the slice must start at an amount ≥ 0, got "${fromText}"`);
+    const rate = parseNumberText(rateText);
+    if (rate === undefined || rate < 0 || rate > 1) throw new Error(`${where}: expected a rate from 0 to 100 % (12 % or 0.12), got "${rateText}"`);
+    if (tiers.length === 0 && from !== 0) throw new Error(`${where}: the first slice must start at 0, got ${fromText}`);
+    if (tiers.length > 0 && from <= tiers[tiers.length - 1].from) throw new Error(`${where}: slices must start at increasing amounts, ${fromText} follows ${tiers[tiers.length - 1].from}`);
+    tiers.push({ from, rate });
+  });
+  if (tiers.length === 0) throw new Error('type one slice per line, "from rate", the first from 0 (0 8 %)');
+  return tiers;
+}
+
 export function offerLabel(index: number, name: string): string {
   return `Offer ${index + 1}${name.trim() !== '' ? ` "${name.trim()}"` : ''}`;
 }
@@ -256,7 +320,7 @@ export interface DealValidation {
   forecastError?: string;
   discountError?: string;
   breakEvenError?: string;
-  /** By offer id, then by field ("name" too). */
+  /** By offer id, then by field ("name" too; "schedule" for the tiered rates). */
   offerErrors: Record<string, Partial<Record<TermField | 'name', string>>>;
   /** Every message, in form order. */
   messages: string[];
@@ -293,8 +357,18 @@ export function validateDeal(draft: DealDraft): DealValidation {
     else if (seen.has(name.toLowerCase())) fail('name', `another offer is already called "${name}"`);
     seen.add(name.toLowerCase());
     const fields = KIND_FIELDS[o.kind];
+    const tiered = o.tiered && canBeTiered(o.kind);
+    let schedule: RateTier[] | undefined;
+    if (tiered) {
+      try {
+        schedule = parseSchedule(o.schedule);
+      } catch (error) {
+        fail('schedule', error instanceof Error ? error.message : String(error));
+        schedule = [];
+      }
+    }
     const read = (field: NumberField): number => {
-      if (!fields.includes(field)) return 0;
+      if (!fields.includes(field) || (field === 'rate' && tiered)) return 0;
       const text = o[field].trim();
       if (text === '') {
         // A revenue share or levy without a rate is not 0 %: say so.
@@ -319,6 +393,7 @@ export function validateDeal(draft: DealDraft): DealValidation {
       minimum: read('minimum'),
       unitFee: read('unitFee'),
       exemption: read('exemption'),
+      ...(schedule !== undefined ? { schedule, scheduleMode: o.scheduleMode } : {}),
     };
     if (o.kind === 'flat' && offer.advance === 0 && offer.minimum === 0 && Object.keys(errors).length === 0) {
       fail('advance', 'give an upfront fee, a fee per period, or both');
@@ -355,11 +430,33 @@ export function levyBase(revenue: readonly number[], exemption: number): number[
   return revenue.map((r) => (r > exemption ? r - exemption : 0));
 }
 
+export const SCHEDULE_HEADER = ['Purpose', 'From', 'Rate'] as const;
+
+/**
+ * The schedule as the sheet writes it for PURPOSESHARE: a header, then rows [purpose 1, from,
+ * rate]. The header matters: one row [1, 0, 0.1] alone reads as three rates, one per purpose.
+ */
+export function scheduleTable(schedule: readonly RateTier[]): (string | number)[][] {
+  return [[...SCHEDULE_HEADER], ...schedule.map((t) => [1, t.from, t.rate])];
+}
+
+/** A tiered share's royalties per period: PURPOSESHARE of each revenue, as the sheet's column. */
+export function tieredRoyalties(offer: Offer & { schedule: RateTier[] }, revenue: readonly number[]): number[] {
+  const table = scheduleTable(offer.schedule);
+  return revenue.map((r) => {
+    const amount = callFunction(FUNCTIONS.PURPOSESHARE, [[[r]], [[1]], table, [[0]], [[offer.scheduleMode ?? 'marginal']]]);
+    if (typeof amount !== 'number') throw new Error('PURPOSESHARE returned no amount');
+    return amount;
+  });
+}
+
 /** The arguments of LICENCEPAYMENTS for one offer and scenario, as Excel passes them. */
 export function licenceArguments(offer: Offer, revenue: readonly number[], units: readonly number[]): unknown[] {
   const column = (xs: readonly number[]): number[][] => xs.map((x) => [x]);
   if (isLevy(offer)) return [column(levyBase(revenue, offer.exemption)), [[offer.rate]]];
-  return [column(revenue), [[offer.rate]], [[offer.advance]], [[offer.minimum]], [[offer.unitFee]], column(units), [[offer.recoupable]]];
+  // A tiered share: its royalties by the schedule, taken at 100 %.
+  const [base, rate] = isTiered(offer) ? [tieredRoyalties(offer, revenue), 1] : [revenue, offer.rate];
+  return [column(base), [[rate]], [[offer.advance]], [[offer.minimum]], [[offer.unitFee]], column(units), [[offer.recoupable]]];
 }
 
 export type ScenarioPreview = { payments: number[]; total: number; npv: number } | { error: string };

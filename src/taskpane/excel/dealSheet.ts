@@ -6,22 +6,26 @@
  * Excel's arithmetic; the inputs kept in custom properties so that the pane edits the sheet again.
  *
  * Names (scoped to the sheet): Periods, RevenueLow/Base/High, UnitsLow/Base/High, DiscountRate,
- * Offer<k>_Rate, _Advance, _Recoupable, _Minimum, _UnitFee (a levy: _Rate and _Exemption only),
- * BreakEven and BreakEvenLast.
+ * Offer<k>_Rate, _Advance, _Recoupable, _Minimum, _UnitFee (a levy: _Rate and _Exemption only;
+ * a tiered share: _Schedule, _Mode and _RoyaltiesLow/Base/High in place of _Rate), BreakEven and
+ * BreakEvenLast.
  *
- * The break-even. In one period with revenue R (and that period's units), every offer pays a
- * two-piece convex function P(R) = max(r·R + b, K):
+ * The break-even. In one period with revenue R (and that period's units), every offer pays
+ * P(R) = max(s(R) + b, K): s(R) = r·R for a flat share, PURPOSESHARE(R) on a tiered schedule;
  *   LICENCEPAYMENTS with a recoupable advance A pays A + max(e − min(A, e), m) = max(e, A + m),
- *   e = r·R + fee·units; not recoupable, A + max(e, m); a levy pays r·max(R − E, 0).
+ *   e = s(R) + fee·units; not recoupable, A + max(e, m); a levy pays r·max(R − E, 0).
  * So b = fee·units (+ A when not recoupable, − r·E for a levy) and K = A + m (0 for a levy).
- * The difference of two offers is linear between the kinks (K − b)/r, so it is evaluated at 0
- * and at both kinks, and the root found on the piece where it changes sign, or above the upper
- * kink along the slope r₁ − r₂: the lowest such revenue is BreakEven, the highest BreakEvenLast
- * (convex minus convex can cross twice), "unbounded" when they pay the same at every revenue
- * above the upper kink, "never" when they never pay the same.
+ * s is linear on each slice of a schedule (a bracket schedule jumps where a slice starts), so the
+ * difference of two offers is linear between the candidate revenues: 0, where each slice starts,
+ * and where each offer's royalties reach its floor on each slice. The sheet lists them; on each
+ * interval from a candidate to the next it takes the difference at the candidate and midway,
+ * and the root where the difference changes sign on that interval. The lowest root is BreakEven,
+ * the highest BreakEvenLast, "unbounded" when they pay the same at every revenue past the last
+ * candidate, "never" when they never pay the same. Differences are rounded to 10⁻⁶ so that a
+ * root at a kink is not lost to binary fractions.
  */
 import { ENGINE_VERSION } from '../../engine/version';
-import { isLevy, OFFER_KIND_TITLES, paidTo, SCENARIO_TITLES, SCENARIOS, type DealInputs, type Offer, type Scenario } from '../deals/dealModel';
+import { isLevy, isTiered, OFFER_KIND_TITLES, SCHEDULE_HEADER, paidTo, SCENARIO_TITLES, SCENARIOS, type DealInputs, type Offer, type RateTier, type Scenario } from '../deals/dealModel';
 import { cellAddress, columnLetter, rangeAddress } from './a1';
 import { writeSheetPlan, type SheetCell, type SheetName, type SheetNote, type SheetPlan } from './plannedSheet';
 import type { SourceNoteMode } from './pressSheet';
@@ -38,16 +42,21 @@ const FORECAST_FIRST_ROW = 7;
 const CAP: Readonly<Record<Scenario, string>> = { low: 'Low', base: 'Base', high: 'High' };
 export const revenueName = (s: Scenario): string => `Revenue${CAP[s]}`;
 export const unitsName = (s: Scenario): string => `Units${CAP[s]}`;
-export const termName = (k: number, term: 'Rate' | 'Advance' | 'Recoupable' | 'Minimum' | 'UnitFee' | 'Exemption'): string => `Offer${k + 1}_${term}`;
+export type TermName = 'Rate' | 'Advance' | 'Recoupable' | 'Minimum' | 'UnitFee' | 'Exemption' | 'Schedule' | 'Mode';
+export const termName = (k: number, term: TermName): string => `Offer${k + 1}_${term}`;
+/** A tiered share's royalties per period in one scenario: PURPOSESHARE of each revenue. */
+export const royaltiesName = (k: number, s: Scenario): string => `Offer${k + 1}_Royalties${CAP[s]}`;
 
 /** The formula of one offer's payments in one scenario. */
-export function paymentsFormula(offer: Pick<Offer, 'kind'>, k: number, s: Scenario): string {
+export function paymentsFormula(offer: Pick<Offer, 'kind' | 'schedule'>, k: number, s: Scenario): string {
   const revenue = revenueName(s);
   if (isLevy(offer)) {
     const e = termName(k, 'Exemption');
     return `=PARTAGE.LICENCEPAYMENTS(IF(${revenue}>${e},${revenue}-${e},0),${termName(k, 'Rate')})`;
   }
-  return `=PARTAGE.LICENCEPAYMENTS(${revenue},${termName(k, 'Rate')},${termName(k, 'Advance')},${termName(k, 'Minimum')},${termName(k, 'UnitFee')},${unitsName(s)},${termName(k, 'Recoupable')})`;
+  // A tiered share: its royalties by the schedule, at 100 %.
+  const [base, rate] = isTiered(offer) ? [royaltiesName(k, s), '1'] : [revenue, termName(k, 'Rate')];
+  return `=PARTAGE.LICENCEPAYMENTS(${base},${rate},${termName(k, 'Advance')},${termName(k, 'Minimum')},${termName(k, 'UnitFee')},${unitsName(s)},${termName(k, 'Recoupable')})`;
 }
 
 export interface DealSheetPlan extends SheetPlan {
@@ -56,9 +65,13 @@ export interface DealSheetPlan extends SheetPlan {
   /** The column of each offer in the terms and payments blocks ("B", "C"…). */
   offerColumns: string[];
   /** Rows of the terms table. */
-  termRows: { kind: number; paidTo: number; rate: number; advance: number; recoupable: number; minimum: number; unitFee: number; exemption: number };
+  termRows: { kind: number; paidTo: number; rate: number; advance: number; recoupable: number; minimum: number; unitFee: number; exemption: number; mode?: number };
+  /** Each tiered offer's schedule rows (its first and last slice), by offer index. */
+  schedules: Record<number, { first: number; last: number }>;
+  /** Each scenario's royalties-by-schedule block, when an offer is tiered. */
+  royalties?: Record<Scenario, { header: number; first: number; last: number }>;
   cumulative: { header: number; first: number; last: number };
-  breakEven: { first: string; last: string; verdict: string };
+  breakEven: { first: string; last: string; verdict: string; candidates: { first: number; last: number } };
   chart: { name: string; type: 'Line'; title: string; seriesAddress: string; seriesCount: number; categoriesAddress: string; topLeft: string; bottomRight: string };
 }
 
@@ -121,6 +134,7 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
     minimum: termsTop + 7,
     unitFee: termsTop + 8,
     exemption: termsTop + 9,
+    ...(inputs.offers.some(isTiered) ? { mode: termsTop + 10 } : {}),
   };
   put(`A${termsTop}`, { value: 'Offers', style: 'section' });
   put(`A${termsTop + 1}`, { value: 'Term', style: 'header' });
@@ -132,13 +146,20 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
   put(`A${termRows.minimum}`, { value: 'Minimum (or flat fee) per period' });
   put(`A${termRows.unitFee}`, { value: 'Fee per output' });
   put(`A${termRows.exemption}`, { value: 'Levy: exempt revenue per period' });
+  if (termRows.mode !== undefined) put(`A${termRows.mode}`, { value: 'Rate schedule: marginal or bracket' });
   inputs.offers.forEach((offer, k) => {
     const c = offerColumns[k];
     put(`${c}${termsTop + 1}`, { value: offer.name, style: 'header' });
     put(`${c}${termRows.kind}`, { value: OFFER_KIND_TITLES[offer.kind] });
     put(`${c}${termRows.paidTo}`, { value: paidTo(offer), style: isLevy(offer) ? 'keyResult' : undefined });
-    put(`${c}${termRows.rate}`, { value: offer.rate, numberFormat: RATE, style: 'input' });
-    name(termName(k, 'Rate'), `${c}${termRows.rate}`, `${offer.name}: ${isLevy(offer) ? 'levy rate on revenue above the exemption' : 'revenue share'}`);
+    if (isTiered(offer)) {
+      put(`${c}${termRows.rate}`, { value: 'schedule below', style: 'muted' });
+      put(`${c}${termRows.mode!}`, { value: offer.scheduleMode ?? 'marginal', style: 'input' });
+      name(termName(k, 'Mode'), `${c}${termRows.mode!}`, `${offer.name}: marginal (each slice at its rate) or bracket (the whole revenue at the rate of the highest slice reached)`);
+    } else {
+      put(`${c}${termRows.rate}`, { value: offer.rate, numberFormat: RATE, style: 'input' });
+      name(termName(k, 'Rate'), `${c}${termRows.rate}`, `${offer.name}: ${isLevy(offer) ? 'levy rate on revenue above the exemption' : 'revenue share'}`);
+    }
     if (isLevy(offer)) {
       put(`${c}${termRows.exemption}`, { value: offer.exemption, numberFormat: MONEY, style: 'input' });
       name(termName(k, 'Exemption'), `${c}${termRows.exemption}`, `${offer.name}: revenue per period below which no levy is due`);
@@ -155,10 +176,63 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
     name(termName(k, 'UnitFee'), `${c}${termRows.unitFee}`, `${offer.name}: fee per output or use`);
   });
 
+  // Tiered shares: their schedules, and their royalties per period by PURPOSESHARE.
+  let top = (termRows.mode ?? termRows.exemption) + 2;
+  const schedules: DealSheetPlan['schedules'] = {};
+  let royalties: DealSheetPlan['royalties'];
+  if (inputs.offers.some(isTiered)) {
+    put(`A${top}`, { value: 'Rate schedules (PARTAGE.PURPOSESHARE, purpose 1: slices from 0)', style: 'section' });
+    top += 1;
+    inputs.offers.forEach((offer, k) => {
+      if (!isTiered(offer)) return;
+      put(`A${top}`, { value: offer.name, style: 'header' });
+      // The header is part of the named schedule: a one-slice schedule would read as three rates without it.
+      SCHEDULE_HEADER.forEach((h, j) => put(cellAddress(1 + j, top), { value: h, style: 'header' }));
+      const header = top;
+      const first = top + 1;
+      offer.schedule.forEach((tier, i) => {
+        put(`A${first + i}`, { value: `Slice ${i + 1}` });
+        put(`B${first + i}`, { value: 1, numberFormat: '0' });
+        put(`C${first + i}`, { value: tier.from, numberFormat: MONEY, style: 'input' });
+        put(`D${first + i}`, { value: tier.rate, numberFormat: RATE, style: 'input' });
+      });
+      const last = first + offer.schedule.length - 1;
+      name(termName(k, 'Schedule'), `B${header}:D${last}`, `${offer.name}: the tiered revenue share [purpose, from, rate], as PARTAGE.PURPOSESHARE reads it`);
+      schedules[k] = { first, last };
+      top = last + 2;
+    });
+    royalties = {} as NonNullable<DealSheetPlan['royalties']>;
+    for (const s of SCENARIOS) {
+      const header = top + 1;
+      const first = header + 1;
+      const last = header + T;
+      put(`A${top}`, { value: `Royalties by rate schedule: ${s} scenario`, style: 'section' });
+      put(`A${header}`, { value: 'Period', style: 'header' });
+      inputs.periods.forEach((p, t) => put(`A${first + t}`, { value: p }));
+      const revenueColumn = 1 + SCENARIOS.indexOf(s);
+      inputs.offers.forEach((offer, k) => {
+        if (!isTiered(offer)) return;
+        const c = offerColumns[k];
+        put(`${c}${header}`, { value: offer.name, style: 'header' });
+        inputs.periods.forEach((_, t) =>
+          put(`${c}${first + t}`, {
+            formula: `=PARTAGE.PURPOSESHARE(${cellAddress(revenueColumn, FORECAST_FIRST_ROW + t)},1,${termName(k, 'Schedule')},0,${termName(k, 'Mode')})`,
+            numberFormat: MONEY,
+          }),
+        );
+        name(royaltiesName(k, s), `${c}${first}:${c}${last}`, `${offer.name}: royalties per period by its rate schedule, ${s} scenario`);
+        if (s === 'base') {
+          notes.push({ address: `${c}${first}`, text: `PARTAGE.PURPOSESHARE: the period's revenue on the offer's rate schedule (${offer.scheduleMode ?? 'marginal'}); exact decimal arithmetic. Engine ${ENGINE_VERSION}.` });
+        }
+      });
+      royalties[s] = { header, first, last };
+      top = last + 2;
+    }
+  }
+
   // Payments, per scenario.
   const lastCol = offerColumns[K - 1];
   const blocks = {} as DealSheetPlan['blocks'];
-  let top = termRows.exemption + 2;
   for (const s of SCENARIOS) {
     const header = top + 1;
     const first = header + 1;
@@ -180,7 +254,7 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
       if (s === 'base') {
         notes.push({
           address: `${c}${first}`,
-          text: `PARTAGE.LICENCEPAYMENTS: ${isLevy(offer) ? 'the levy rate on the revenue above the exemption, paid to a commons fund (seed 001), not to rightholders' : 'rate × revenue + fee × units; a recoupable advance is repaid from royalties first; each period pays at least the minimum; the advance is paid with period 1'}. Exact decimal arithmetic. Engine ${ENGINE_VERSION}.`,
+          text: `PARTAGE.LICENCEPAYMENTS: ${isLevy(offer) ? 'the levy rate on the revenue above the exemption, paid to a commons fund (seed 001), not to rightholders' : `${isTiered(offer) ? 'the royalties by the rate schedule (above) at 100 %' : 'rate × revenue'} + fee × units; a recoupable advance is repaid from royalties first; each period pays at least the minimum; the advance is paid with period 1`}. Exact decimal arithmetic. Engine ${ENGINE_VERSION}.`,
         });
       }
     });
@@ -204,36 +278,22 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
 
   // Break-even of two offers, in the first period of the base scenario.
   const [ia, ib] = inputs.breakEven;
+  const pair = [ia, ib];
   const beTop = cumLast + 2;
-  const r = {
-    pair: beTop + 1,
-    slope: beTop + 2,
-    fixed: beTop + 3,
-    floor: beTop + 4,
-    kink: beTop + 5,
-    lower: beTop + 6,
-    upper: beTop + 7,
-    d0: beTop + 8,
-    dLower: beTop + 9,
-    dUpper: beTop + 10,
-    slopeAbove: beTop + 11,
-    first: beTop + 12,
-    last: beTop + 13,
-    verdict: beTop + 14,
-  };
+  const r = { pair: beTop + 1, slope: beTop + 2, fixed: beTop + 3, floor: beTop + 4 };
   put(`A${beTop}`, { value: 'Break-even revenue (first period, base units)', style: 'section' });
   put(`A${r.pair}`, { value: 'Offers compared', style: 'header' });
-  put(`A${r.slope}`, { value: 'r: share of revenue (slope)' });
+  put(`A${r.slope}`, { value: 'r: share of revenue (slope; a schedule: by slice)' });
   put(`A${r.fixed}`, { value: 'b: fixed part (fees per output, upfront fee, − levy exemption)' });
   put(`A${r.floor}`, { value: 'K: floor (advance + minimum)' });
-  put(`A${r.kink}`, { value: 'Kink (K − b) / r, where r·R + b reaches K' });
   const unitsCell = cellAddress(5, FORECAST_FIRST_ROW);
   const columns = ['B', 'C'];
-  [ia, ib].forEach((k, j) => {
+  pair.forEach((k, j) => {
     const c = columns[j];
     const offer = inputs.offers[k];
     put(`${c}${r.pair}`, { formula: `=${offerColumns[k]}${termsTop + 1}`, style: 'header' });
-    put(`${c}${r.slope}`, { formula: `=${termName(k, 'Rate')}`, numberFormat: RATE });
+    if (isTiered(offer)) put(`${c}${r.slope}`, { value: 'schedule', style: 'muted' });
+    else put(`${c}${r.slope}`, { formula: `=${termName(k, 'Rate')}`, numberFormat: RATE });
     if (isLevy(offer)) {
       put(`${c}${r.fixed}`, { formula: `=-${termName(k, 'Rate')}*${termName(k, 'Exemption')}`, numberFormat: MONEY });
       put(`${c}${r.floor}`, { value: 0, numberFormat: MONEY });
@@ -241,49 +301,99 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
       put(`${c}${r.fixed}`, { formula: `=${termName(k, 'UnitFee')}*${unitsCell}+IF(${termName(k, 'Recoupable')},0,${termName(k, 'Advance')})`, numberFormat: MONEY });
       put(`${c}${r.floor}`, { formula: `=${termName(k, 'Advance')}+${termName(k, 'Minimum')}`, numberFormat: MONEY });
     }
-    put(`${c}${r.kink}`, { formula: `=IF(${c}${r.slope}>0,MAX(0,(${c}${r.floor}-${c}${r.fixed})/${c}${r.slope}),0)`, numberFormat: MONEY });
   });
-  const difference = (x: string): string => `=MAX(B${r.slope}*${x}+B${r.fixed},B${r.floor})-MAX(C${r.slope}*${x}+C${r.fixed},C${r.floor})`;
-  put(`A${r.lower}`, { value: 'Lower kink' });
-  put(`B${r.lower}`, { formula: `=MIN(B${r.kink},C${r.kink})`, numberFormat: MONEY });
-  put(`A${r.upper}`, { value: 'Upper kink' });
-  put(`B${r.upper}`, { formula: `=MAX(B${r.kink},C${r.kink})`, numberFormat: MONEY });
-  put(`A${r.d0}`, { value: 'Difference of payments at revenue 0' });
-  put(`B${r.d0}`, { formula: difference('0'), numberFormat: MONEY });
-  put(`A${r.dLower}`, { value: 'Difference at the lower kink' });
-  put(`B${r.dLower}`, { formula: difference(`B${r.lower}`), numberFormat: MONEY });
-  put(`A${r.dUpper}`, { value: 'Difference at the upper kink' });
-  put(`B${r.dUpper}`, { formula: difference(`B${r.upper}`), numberFormat: MONEY });
-  put(`A${r.slopeAbove}`, { value: 'Slope of the difference above the upper kink' });
-  put(`B${r.slopeAbove}`, { formula: `=B${r.slope}-C${r.slope}`, numberFormat: RATE });
-  const [x1, x2, d0, d1, d2, s3] = [`B${r.lower}`, `B${r.upper}`, `B${r.d0}`, `B${r.dLower}`, `B${r.dUpper}`, `B${r.slopeAbove}`];
-  const onPiece1 = `${x1}*${d0}/(${d0}-${d1})`;
-  const onPiece2 = `${x1}+(${x2}-${x1})*${d1}/(${d1}-${d2})`;
-  const onPiece3 = `${x2}-${d2}/${s3}`;
-  put(`A${r.first}`, { value: 'Break-even revenue (the lowest)', style: 'keyResult' });
-  put(`B${r.first}`, {
-    formula: `=IF(${d0}=0,0,IF(${d0}*${d1}<0,${onPiece1},IF(${d1}=0,${x1},IF(${d1}*${d2}<0,${onPiece2},IF(${d2}=0,${x2},IF(${d2}*${s3}<0,${onPiece3},"never"))))))`,
-    numberFormat: MONEY,
-    style: 'keyResult',
+  /** What offer j of the pair pays in one period of revenue x, in Excel arithmetic. */
+  const payment = (j: number, x: string): string => {
+    const c = columns[j];
+    const k = pair[j];
+    const royalties = isTiered(inputs.offers[k]) ? `PARTAGE.PURPOSESHARE(${x},1,${termName(k, 'Schedule')},0,${termName(k, 'Mode')})` : `${c}$${r.slope}*${x}`;
+    return `MAX(${royalties}+${c}$${r.fixed},${c}$${r.floor})`;
+  };
+  const difference = (x: string): string => `${payment(0, x)}-${payment(1, x)}`;
+  /** The slope of offer j's payment just above revenue x: its rate there, or 0 on its floor. */
+  const slope = (j: number, x: string): string => {
+    const c = columns[j];
+    const k = pair[j];
+    if (!isTiered(inputs.offers[k])) return `IF(${c}$${r.slope}*${x}+${c}$${r.fixed}>${c}$${r.floor},${c}$${r.slope},0)`;
+    const { first, last } = schedules[k];
+    return `IF(PARTAGE.PURPOSESHARE(${x},1,${termName(k, 'Schedule')},0,${termName(k, 'Mode')})+${c}$${r.fixed}>${c}$${r.floor},VLOOKUP(${x},$C$${first}:$D$${last},2,TRUE),0)`;
+  };
+  const slopeOfDifference = (x: string): string => `${slope(0, x)}-${slope(1, x)}`;
+
+  // The candidate revenues: 0, where each slice starts and where each offer reaches its floor.
+  const candidates: { label: string; formula?: string }[] = [{ label: 'Revenue 0' }];
+  pair.forEach((k, j) => {
+    const c = columns[j];
+    const offer = inputs.offers[k];
+    if (!isTiered(offer)) {
+      candidates.push({ label: `${offer.name}: reaches its floor, (K − b) / r`, formula: `=IF(${c}${r.slope}>0,MAX(0,(${c}${r.floor}-${c}${r.fixed})/${c}${r.slope}),0)` });
+      return;
+    }
+    const { first, last } = schedules[k];
+    for (let row = first; row <= last; row++) {
+      const slice = row - first + 1;
+      candidates.push({ label: `${offer.name}: slice ${slice} starts`, formula: `=C${row}` });
+      const reach = `C${row}+(${c}${r.floor}-${c}${r.fixed}-PARTAGE.PURPOSESHARE(C${row},1,${termName(k, 'Schedule')},0,${termName(k, 'Mode')}))/D${row}`;
+      const within = row < last ? `MIN(C${row + 1},MAX(C${row},${reach}))` : `MAX(C${row},${reach})`;
+      candidates.push({ label: `${offer.name}: reaches its floor on slice ${slice}`, formula: `=IF(D${row}>0,${within},C${row})` });
+    }
   });
-  put(`A${r.last}`, { value: 'Break-even revenue (the highest)' });
-  put(`B${r.last}`, {
-    formula: `=IF(AND(${d2}=0,${s3}=0),"unbounded",IF(${d2}*${s3}<0,${onPiece3},IF(AND(${d2}=0,${s3}<>0),${x2},IF(${d1}*${d2}<0,${onPiece2},IF(AND(${d1}=0,${d2}<>0),${x1},IF(${d0}*${d1}<0,${onPiece1},IF(${d0}=0,0,"never")))))))`,
-    numberFormat: MONEY,
+  const tableHeader = r.floor + 2;
+  const cFirst = tableHeader + 1;
+  const cLast = tableHeader + candidates.length;
+  const cands = 'BreakEvenCandidates';
+  put(`A${r.floor + 1}`, { value: 'Between a candidate and the next the difference of payments is linear: its root there, if any, is a break-even.', style: 'muted' });
+  ['Candidate revenue', 'Revenue', 'Next candidate', 'Midway', 'Difference of payments', 'Its slope up to the next', 'Root on [revenue, next)'].forEach((h, j) =>
+    put(cellAddress(j, tableHeader), { value: h, style: 'header' }),
+  );
+  candidates.forEach((candidate, i) => {
+    const row = cFirst + i;
+    const [x, next, mid, d, sl] = ['B', 'C', 'D', 'E', 'F'].map((col) => `${col}${row}`);
+    put(`A${row}`, { value: candidate.label });
+    put(x, candidate.formula === undefined ? { value: 0, numberFormat: MONEY } : { formula: candidate.formula, numberFormat: MONEY });
+    put(next, { formula: `=IF(COUNTIF(${cands},">"&${x})=0,"none",MINIFS(${cands},${cands},">"&${x}))`, numberFormat: MONEY });
+    // Midway tells on which piece of each offer the interval lies (past the last candidate, any point above).
+    put(mid, { formula: `=IF(ISNUMBER(${next}),(${x}+${next})/2,${x}+1)`, numberFormat: MONEY });
+    put(d, { formula: `=${difference(x)}`, numberFormat: MONEY });
+    put(sl, { formula: `=${slopeOfDifference(mid)}`, numberFormat: RATE });
+    // Rounded to 10⁻⁶ for the test of 0 only, so that a root at a kink is not lost to binary fractions.
+    const root = `${x}-${d}/${sl}`;
+    put(`G${row}`, {
+      formula: `=IF(ROUND(${d},6)=0,${x},IF(${sl}=0,"none",IF(AND(${root}>${x},OR(NOT(ISNUMBER(${next})),${root}<${next})),${root},"none")))`,
+      numberFormat: MONEY,
+    });
   });
-  put(`A${r.verdict}`, { value: 'Verdict' });
-  put(`B${r.verdict}`, {
-    formula: `=IF(ISNUMBER(B${r.first}),B${r.pair}&" and "&C${r.pair}&" pay the same at a first-period revenue of "&TEXT(B${r.first},"#,##0.00")&IF(ISNUMBER(B${r.last}),IF(B${r.last}<>B${r.first}," and again at "&TEXT(B${r.last},"#,##0.00"),"")," and at every revenue above "&TEXT(${x2},"#,##0.00"))&"; above it, "&IF(${s3}>0,B${r.pair},IF(${s3}<0,C${r.pair},"neither"))&" pays more.",B${r.pair}&" and "&C${r.pair}&" never pay the same: "&IF(${d0}>0,B${r.pair},C${r.pair})&" always pays more.")`,
+  name(cands, `B${cFirst}:B${cLast}`, 'The revenues where either offer’s payment changes slope or jumps');
+  const roots = `G${cFirst}:G${cLast}`;
+  const after = cLast + 1;
+  const rr = { top: after + 1, there: after + 2, slopeAbove: after + 3, first: after + 4, last: after + 5, verdict: after + 6 };
+  put(`A${rr.top}`, { value: 'The largest candidate' });
+  put(`B${rr.top}`, { formula: `=MAX(${cands})`, numberFormat: MONEY });
+  put(`A${rr.there}`, { value: 'Difference of payments there (rounded to 10⁻⁶)' });
+  put(`B${rr.there}`, { formula: `=ROUND(${difference(`B${rr.top}`)},6)`, numberFormat: MONEY });
+  put(`A${rr.slopeAbove}`, { value: 'Slope of the difference above it' });
+  put(`B${rr.slopeAbove}`, { formula: `=${slopeOfDifference(`(B${rr.top}+1)`)}`, numberFormat: RATE });
+  put(`A${rr.first}`, { value: 'Break-even revenue (the lowest)', style: 'keyResult' });
+  put(`B${rr.first}`, { formula: `=IF(COUNT(${roots})=0,"never",MIN(${roots}))`, numberFormat: MONEY, style: 'keyResult' });
+  put(`A${rr.last}`, { value: 'Break-even revenue (the highest)' });
+  put(`B${rr.last}`, { formula: `=IF(AND(B${rr.there}=0,B${rr.slopeAbove}=0),"unbounded",IF(COUNT(${roots})=0,"never",MAX(${roots})))`, numberFormat: MONEY });
+  const [A, B] = [`B${r.pair}`, `C${r.pair}`];
+  const differences = `E${cFirst}:E${cLast}`;
+  const above = `IF(B${rr.slopeAbove}>0,${A},IF(B${rr.slopeAbove}<0,${B},IF(B${rr.there}>0,${A},IF(B${rr.there}<0,${B},"neither"))))`;
+  const always = `IF(AND(COUNTIF(${differences},"<=0")=0,B${rr.there}>0),": "&${A}&" always pays more",IF(AND(COUNTIF(${differences},">=0")=0,B${rr.there}<0),": "&${B}&" always pays more",": the one that pays more changes where a bracket schedule jumps"))`;
+  put(`A${rr.verdict}`, { value: 'Verdict' });
+  put(`B${rr.verdict}`, {
+    formula: `=IF(ISNUMBER(B${rr.first}),${A}&" and "&${B}&" pay the same at a first-period revenue of "&TEXT(B${rr.first},"#,##0.00")&IF(ISNUMBER(B${rr.last}),IF(B${rr.last}<>B${rr.first}," and again at "&TEXT(B${rr.last},"#,##0.00"),"")," and at every revenue above "&TEXT(B${rr.top},"#,##0.00"))&"; above it, "&${above}&" pays more.",${A}&" and "&${B}&" never pay the same"&${always}&".")`,
     style: 'muted',
   });
-  name('BreakEven', `B${r.first}`, 'The lowest first-period revenue at which the two offers pay the same, or "never"');
-  name('BreakEvenLast', `B${r.last}`, 'The highest first-period revenue at which the two offers pay the same; "unbounded" when they pay the same at every revenue above the upper kink; "never"');
+  name('BreakEven', `B${rr.first}`, 'The lowest first-period revenue at which the two offers pay the same, or "never"');
+  name('BreakEvenLast', `B${rr.last}`, 'The highest first-period revenue at which the two offers pay the same; "unbounded" when they pay the same at every revenue above the last candidate; "never"');
   notes.push({
-    address: `B${r.first}`,
-    text: 'Excel arithmetic, no partage function: in one period each offer pays max(r·R + b, K) (LICENCEPAYMENTS with one period); the difference is linear between the kinks, so the root is found on the piece where it changes sign. "never" when the offers never pay the same. Past the upper kink the difference changes at the slope below.',
+    address: `B${rr.first}`,
+    text: 'Excel arithmetic (and PURPOSESHARE for a schedule): in one period each offer pays max(royalties + b, K) (LICENCEPAYMENTS with one period); between the candidate revenues listed above the difference is linear, so each root is found on the interval where it changes sign. "never" when the offers never pay the same.',
   });
 
-  const chartTop = r.verdict + 2;
+  const chartTop = rr.verdict + 2;
   const chart = {
     name: DEAL_CHART_NAME,
     type: 'Line' as const,
@@ -305,7 +415,9 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
     offerColumns,
     termRows,
     cumulative: { header: cumHeader, first: cumFirst, last: cumLast },
-    breakEven: { first: `B${r.first}`, last: `B${r.last}`, verdict: `B${r.verdict}` },
+    breakEven: { first: `B${rr.first}`, last: `B${rr.last}`, verdict: `B${rr.verdict}`, candidates: { first: cFirst, last: cLast } },
+    schedules,
+    royalties,
     chart,
   };
 }
@@ -373,6 +485,15 @@ export function dealInputsFromProperties(sheetName: string, items: ReadonlyArray
     if (typeof o?.name !== 'string' || !(o.kind in OFFER_KIND_TITLES)) bad(`offer ${k + 1}: name or kind missing`);
     for (const f of ['rate', 'advance', 'minimum', 'unitFee', 'exemption'] as const) if (typeof o[f] !== 'number') bad(`offer ${k + 1}: ${f} missing`);
     if (typeof o.recoupable !== 'boolean') bad(`offer ${k + 1}: recoupable missing`);
+    if (o.schedule !== undefined) {
+      const tiers = o.schedule as unknown;
+      const fine =
+        Array.isArray(tiers) &&
+        tiers.length > 0 &&
+        tiers.every((t: { from?: unknown; rate?: unknown }, i) => typeof t?.from === 'number' && typeof t.rate === 'number' && (i === 0 ? t.from === 0 : t.from > (tiers[i - 1] as RateTier).from));
+      if (!fine) bad(`offer ${k + 1}: rate schedule damaged`);
+      if (o.scheduleMode !== 'marginal' && o.scheduleMode !== 'bracket') bad(`offer ${k + 1}: schedule mode missing`);
+    }
   });
   const be = payload.breakEven;
   if (!Array.isArray(be) || be.length !== 2 || !be.every((i) => Number.isInteger(i) && i >= 0 && i < payload.offers!.length)) bad('break-even offers missing');
@@ -408,7 +529,8 @@ export async function readDealSheet(context: Excel.RequestContext, sheet: Excel.
     want(unitsName(s));
   });
   want('DiscountRate');
-  const termsOf = (offer: Offer) => (isLevy(offer) ? (['Rate', 'Exemption'] as const) : (['Rate', 'Advance', 'Recoupable', 'Minimum', 'UnitFee'] as const));
+  const termsOf = (offer: Offer): readonly TermName[] =>
+    isLevy(offer) ? ['Rate', 'Exemption'] : isTiered(offer) ? ['Schedule', 'Mode', 'Advance', 'Recoupable', 'Minimum', 'UnitFee'] : ['Rate', 'Advance', 'Recoupable', 'Minimum', 'UnitFee'];
   stored.offers.forEach((offer, k) => termsOf(offer).forEach((t) => want(termName(k, t))));
   await context.sync();
 
@@ -418,7 +540,7 @@ export async function readDealSheet(context: Excel.RequestContext, sheet: Excel.
     ...stored,
     revenue: { low: [...stored.revenue.low], base: [...stored.revenue.base], high: [...stored.revenue.high] },
     units: { low: [...stored.units.low], base: [...stored.units.base], high: [...stored.units.high] },
-    offers: stored.offers.map((o) => ({ ...o })),
+    offers: stored.offers.map((o) => ({ ...o, ...(o.schedule !== undefined ? { schedule: o.schedule.map((t) => ({ ...t })) } : {}) })),
   };
   const column = (n: string, target: number[]): void => {
     const range = ranges.get(n)!;
@@ -447,14 +569,39 @@ export async function readDealSheet(context: Excel.RequestContext, sheet: Excel.
     const formula = range.formulas?.[0]?.[0];
     return typeof value !== 'boolean' && typeof formula === 'string' && /^=?(TRUE|FALSE)$/i.test(formula.trim()) ? formula.trim().replace(/^=/, '') : value;
   };
+  /** A schedule edited on the sheet: taken over when it is still slices from 0 in increasing order. */
+  const readSchedule = (n: string, offer: Offer): void => {
+    const range = ranges.get(n)!;
+    if (range.isNullObject) {
+      warnings.push(`The name ${n} is gone: the stored rate schedule is shown`);
+      return;
+    }
+    const tiers = range.values.slice(1).map((row) => ({ from: row[1], rate: row[2] }));
+    const fine = tiers.every(
+      (t, i): t is RateTier =>
+        typeof t.from === 'number' && typeof t.rate === 'number' && t.rate >= 0 && t.rate <= 1 && (i === 0 ? t.from === 0 : t.from > (tiers[i - 1].from as number)),
+    );
+    if (fine) offer.schedule = tiers as RateTier[];
+    else warnings.push(`${n} (${offer.name}) is no longer slices from 0 in increasing order with rates from 0 to 100 %: the stored schedule is shown`);
+  };
   const discount = single('DiscountRate');
   if (typeof discount === 'number' && discount > -1) inputs.discountRate = discount;
   else if (discount !== undefined) warnings.push(`DiscountRate holds ${JSON.stringify(discount)}, not a rate: the stored rate is shown`);
   inputs.offers.forEach((offer, k) => {
     for (const t of termsOf(offer)) {
       const n = termName(k, t);
+      if (t === 'Schedule') {
+        readSchedule(n, offer);
+        continue;
+      }
       const x = single(n);
       if (x === undefined) continue;
+      if (t === 'Mode') {
+        const mode = String(x).trim().toLowerCase();
+        if (mode === 'marginal' || mode === 'bracket') offer.scheduleMode = mode;
+        else warnings.push(`${n} (${offer.name}) holds ${JSON.stringify(x)}, not marginal or bracket: the stored mode is shown`);
+        continue;
+      }
       if (t === 'Recoupable') {
         const text = String(x).trim().toUpperCase();
         if (x === true || text === 'TRUE') offer.recoupable = true;
