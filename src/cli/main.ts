@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { addCallCommand } from './callCommand';
 import { addCompanionCommand } from './companionCommand';
 import { EXIT, processIo, type CliIo } from './io';
+import { addWorkbookCommands } from './workbookCommands';
 
 /** The package version; package.json sits two levels up from both src/cli and lib/cli. */
 function packageVersion(): string {
@@ -16,7 +17,8 @@ function packageVersion(): string {
 
 /**
  * Builds the `partage` program. Each subcommand lives in its own module and is added here:
- * `call` (one PARTAGE function) and `companion` (the local batch service).
+ * `call` (one PARTAGE function), `companion` (the local batch service), `copy` (a workbook for
+ * the other side, without the add-in) and `verify` (a saved workbook's figures recomputed).
  */
 export function createProgram(io: CliIo, setStatus: (status: number) => void): Command {
   const program = new Command('partage')
@@ -28,6 +30,7 @@ export function createProgram(io: CliIo, setStatus: (status: number) => void): C
     .showHelpAfterError('Usage: partage [--version] [--help] <command> ...; partage --help lists the commands');
   addCallCommand(program, io, setStatus);
   addCompanionCommand(program, io, setStatus);
+  addWorkbookCommands(program, io, setStatus);
   return program;
 }
 
