@@ -70,7 +70,7 @@ async function expectFitsThePane(): Promise<void> {
 describe('the Deals tab in chromium', () => {
   test('the tab sits after Multi-stage, before Functions, and opens the empty comparison', async () => {
     const tabs = await page.getByRole('tab').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-    // Another tab (Pools) may sit between Deals and Functions.
+    // Other tabs (Pools, Share) may sit between Deals and Functions.
     expect(tabs.indexOf('tab-deals')).toBeGreaterThan(tabs.indexOf('tab-multistage'));
     expect(tabs.indexOf('tab-deals')).toBeLessThan(tabs.indexOf('tab-functions'));
     await testId('tab-deals').click();

@@ -25,6 +25,8 @@ export interface CellState {
   /** "font.bold" → true, "fill.color" → "#FFCC99"… */
   format: Record<string, unknown>;
   prompt?: { showPrompt: boolean; title: string; message: string };
+  /** A dynamic-array formula's spill range ("B10:B14"), as getSpillingToRangeOrNullObject reports it. */
+  spill?: string;
 }
 
 export interface NameState {
@@ -70,6 +72,8 @@ export interface WorkbookState {
   active?: SheetState;
   selection?: { sheet: SheetState; address: string };
   syncs: number;
+  /** Workbook-scoped names (sheet-scoped ones live on each sheet). */
+  names?: NameState[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,6 +253,10 @@ export function createExcelMock(state: WorkbookState): ExcelMock {
           clear: () => {
             for (const row of addresses) for (const a of row) delete sheet.cells.get(a)?.prompt;
           },
+        },
+        getSpillingToRangeOrNullObject: () => {
+          const spill = addresses.length === 1 && addresses[0].length === 1 ? sheet.cells.get(addresses[0][0])?.spill : undefined;
+          return spill === undefined ? nullRange() : rangeOf(sheet, parseBox(spill));
         },
         getOffsetRange: (rows: number, columns: number) =>
           rangeOf(sheet, { c1: box.c1 + columns, r1: box.r1 + rows, c2: box.c2 + columns, r2: box.r2 + rows }),
@@ -621,8 +629,11 @@ export function createExcelMock(state: WorkbookState): ExcelMock {
     },
   });
 
+  state.names ??= [];
+  const workbookNames = collection(() => state.names!.map((n) => namedItem(state.names!, n)), {});
   const workbook = {
     worksheets,
+    names: workbookNames,
     tables: tablesOf(undefined),
     getSelectedRange: () => {
       if (!state.selection) throw new Error('mock: nothing selected');

@@ -15,6 +15,8 @@ export interface WorkbookAccess {
    * Optional: hosts (and mocks) without worksheet events simply do not offer it.
    */
   onSheetActivated?(handler: () => void): () => void;
+  /** Opens an .xlsx (base64) as a new workbook in Excel (ExcelApi 1.8); absent where it cannot. */
+  createWorkbook?(base64: string): Promise<void>;
 }
 
 /** What the pane says when it is not running inside Excel. */
@@ -49,6 +51,10 @@ export const excelWorkbook: WorkbookAccess = {
   run<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
     if (!officeReady()) return Promise.reject(new Error(NOT_IN_EXCEL));
     return Excel.run(batch);
+  },
+  async createWorkbook(base64: string): Promise<void> {
+    if (!officeReady() || !Office.context.requirements.isSetSupported('ExcelApi', '1.8')) throw new Error('This version of Excel cannot open a workbook from the pane: download the copy instead.');
+    await Excel.createWorkbook(base64);
   },
   onSheetActivated(handler: () => void): () => void {
     if (!officeReady()) return () => undefined;
