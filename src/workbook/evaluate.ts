@@ -7,7 +7,7 @@
  * It is deliberately small: it evaluates what a partage formula's arguments are made of in the
  * sheets the pane writes and in what users type around them (ranges, names, constants,
  * arithmetic, comparisons, IF, HSTACK/VSTACK, SUM, MIN, MAX, ROUND, ABS, AND, OR, NOT,
- * TRANSPOSE, INDEX). Anything else is not guessed at: it throws NotCheckableError naming what
+ * TRANSPOSE, INDEX, ROW, COLUMN). Anything else is not guessed at: it throws NotCheckableError naming what
  * it met, and verify reports the figure as not checkable for that reason. (No spreadsheet
  * engine on the npm registry is both faithful and under a licence we can ship; the tests check
  * this one against LibreOffice.)
@@ -15,7 +15,7 @@
 import { FunctionError } from '../functions/errors';
 import { callFunction, findFunction } from '../functions/registry';
 import { parseFormula, partageFunctionName, type Expr, type Item } from './formula';
-import { boxCells, isErrorValue, parseReference, sheetNamed, type CellValue, type WorkbookModel } from './model';
+import { boxCells, isErrorValue, parseReference, sheetNamed, type Box, type CellValue, type WorkbookModel } from './model';
 
 export type Matrix = CellValue[][];
 
@@ -338,6 +338,13 @@ async function callOf(rawName: string, args: Expr[], ctx: EvaluationContext, dep
         const b = truth(v);
         return typeof b === 'boolean' ? !b : b;
       });
+    case 'ROW':
+    case 'COLUMN': {
+      // The positions of a reference (or a name's): a column of row numbers, a row of column numbers.
+      const box = await referenceBox(args[0], ctx);
+      if (name === 'ROW') return Array.from({ length: box.bottom - box.top + 1 }, (_, r) => [box.top + r]);
+      return [Array.from({ length: box.right - box.left + 1 }, (_, c) => box.left + c)];
+    }
     case 'TRUE':
       return scalar(true);
     case 'FALSE':
@@ -367,6 +374,20 @@ async function callOf(rawName: string, args: Expr[], ctx: EvaluationContext, dep
     default:
       throw new NotCheckableError(`uses ${name}, which partage verify does not evaluate`);
   }
+}
+
+/** The cells an argument of ROW or COLUMN refers to: a reference, or a name defined as one. */
+async function referenceBox(arg: Expr | undefined, ctx: EvaluationContext): Promise<Box> {
+  const operand = arg?.length === 1 && arg[0].kind === 'operand' && arg[0].subtype === 'range' ? arg[0].text : undefined;
+  if (operand === undefined) throw new NotCheckableError('ROW or COLUMN of something else than a reference');
+  if (REFERENCE.test(operand)) return parseReference(operand, ctx.sheet).box;
+  const lower = operand.toLowerCase();
+  const found =
+    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope?.toLowerCase() === ctx.sheet.toLowerCase()) ??
+    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope === undefined);
+  const ref = found?.ref.replace(/^=/, '');
+  if (ref === undefined || !REFERENCE.test(ref)) throw new NotCheckableError(`the name ${operand} is not defined in the file as a range`);
+  return parseReference(ref, found!.scope ?? ctx.sheet).box;
 }
 
 /** Evaluates a whole formula ("=…") as Excel would, on the file's inputs. */

@@ -206,6 +206,8 @@ describe('the evaluator of verify, against LibreOffice', () => {
       ['F1', '=A1:A3*B1:B3', 'F1:F3'],
       ['G1', '=TRANSPOSE(A1:A3)', 'G1:I1'],
       ['G2', '=A1:A3+{1,2}', 'G2:H4'],
+      ['J1', '=IF(ROW(A1:A3)=ROW(A2),A1:A3*10,A1:A3)', 'J1:J3'],
+      ['K1', '=(ROW(A1:B3)=ROW(A3))*(COLUMN(A1:B3)=COLUMN(B3))', 'K1:L3'],
     ];
     for (const [a, f, ref] of formulas) cells.set(a, { value: null, formula: f, ...(ref ? { arrayRef: ref } : {}) });
     const back = readXlsx(await recalculateWithLibreOffice(await writeXlsx({ sheets: [{ name: 'S', cells }], names: [] })));

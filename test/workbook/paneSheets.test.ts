@@ -1,0 +1,113 @@
+/*
+ * The sheets the pane writes, computed by spreadsheet engines (paneSheets.ts: LibreOffice for
+ * Excel's own formulas and the native forms of TRANSFERBASE, PURPOSESHARE and LICENCEPAYMENTS,
+ * our adapters for the other PARTAGE functions): the live formulas give the figures worked out
+ * by hand, and when an input changes, the sheet's figures move as they should.
+ */
+import { writeDealSheet } from '../../src/taskpane/excel/dealSheet';
+import { writePressSheet } from '../../src/taskpane/excel/pressSheet';
+import { sheetNamed, type WorkbookModel } from '../../src/workbook/model';
+import { readXlsx, writeXlsx } from '../../src/workbook/xlsxFile';
+import { createExcelMock, workbookState } from '../taskpane/excelMock';
+import { exampleInputs, offer } from '../taskpane/dealFixtures';
+import { fehrInputs, tieredInputs } from '../taskpane/pressFixtures';
+import { LIBREOFFICE_TIMEOUT_MS, recalculateWithLibreOffice, requireLibreOffice } from './libreoffice';
+import { computedByEngines, modelOfMock, valueAt } from './paneSheets';
+
+jest.setTimeout(4 * LIBREOFFICE_TIMEOUT_MS);
+beforeAll(() => requireLibreOffice());
+
+const near = (x: unknown, y: number): boolean => typeof x === 'number' && Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(y));
+
+/** LibreOffice again, after an input of the computed copy was changed. */
+async function recalculated(model: WorkbookModel): Promise<WorkbookModel> {
+  return readXlsx(await recalculateWithLibreOffice(await writeXlsx(model)));
+}
+
+describe('the deal comparison sheet', () => {
+  // The catalogue example with a tiered share (8 % to 500k, 10 % to 1M, 12 % above) before the levy.
+  const inputs = exampleInputs();
+  inputs.offers.splice(5, 0, offer({ name: 'Tiered', kind: 'share', schedule: [{ from: 0, rate: 0.08 }, { from: 500000, rate: 0.1 }, { from: 1000000, rate: 0.12 }], scheduleMode: 'marginal' }));
+  // Base scenario, by hand (revenue 400k, 600k, 800k, 950k, 1.1M; units 30M…80M).
+  const BASE: number[][] = [
+    [40000, 60000, 80000, 95000, 110000],
+    [250000, 0, 0, 0, 0],
+    [150000, 0, 66000, 114000, 132000],
+    [60000, 60000, 64000, 76000, 88000],
+    [60000, 90000, 120000, 140000, 160000],
+    [32000, 50000, 70000, 85000, 102000],
+    // The levy: 2 % of 100k, 300k, 500k, 650k, 800k above the 300k exemption.
+    [2000, 6000, 10000, 13000, 16000],
+  ];
+  const columns = ['B', 'C', 'D', 'E', 'F', 'G', 'H'];
+
+  test('payments, totals, NPV, cumulative payments and the break-even, computed by LibreOffice on the native formulas', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    const { sheetName, plan } = await writeDealSheet(mock.context, inputs, { sourceNotes: 'notes' });
+    const computed = await computedByEngines(modelOfMock(mock.state));
+    const at = (a: string) => valueAt(computed, sheetName, a);
+    const { first, total, npv } = plan.blocks.base;
+    BASE.forEach((payments, k) => {
+      payments.forEach((p, t) => expect([`${columns[k]}${first + t}`, near(at(`${columns[k]}${first + t}`), p)]).toEqual([`${columns[k]}${first + t}`, true]));
+      expect(near(at(`${columns[k]}${total}`), payments.reduce((s, x) => s + x, 0))).toBe(true);
+      // Excel's NPV: the first payment discounted once, at 8 %.
+      expect(near(at(`${columns[k]}${npv}`), payments.reduce((s, x, t) => s + x / 1.08 ** (t + 1), 0))).toBe(true);
+    });
+    expect(near(at(`C${plan.cumulative.last}`), 250000)).toBe(true);
+    expect(near(at(`D${plan.cumulative.first + 2}`), 216000)).toBe(true);
+    // 10 % of R = the 250k upfront fee at R = 2.5M; above it the share pays more.
+    expect(near(at(plan.breakEven.first), 2500000)).toBe(true);
+    expect(at(plan.breakEven.verdict)).toBe('Revenue share 10 % and Flat fee pay the same at a first-period revenue of 2,500,000.00; above it, Revenue share 10 % pays more.');
+  });
+
+  test('a revenue of the forecast changed: the payments, totals and the chart’s cumulative sums follow', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    const { sheetName, plan } = await writeDealSheet(mock.context, inputs, { sourceNotes: 'notes' });
+    const computed = await computedByEngines(modelOfMock(mock.state));
+    // 2027 base revenue 400k → 500k (C7).
+    sheetNamed(computed, sheetName)!.cells.get('C7')!.value = 500000;
+    const moved = await recalculated(computed);
+    const at = (a: string) => valueAt(moved, sheetName, a);
+    const { first, total } = plan.blocks.base;
+    expect(near(at(`B${first}`), 50000)).toBe(true);
+    expect(near(at(`B${total}`), 395000)).toBe(true);
+    // The advance is recouped all the same: the 12 % offer's total is 12 % of the revenue, 474k.
+    expect(near(at(`D${total}`), 474000)).toBe(true);
+    // The tiered share: 8 % of 500k = 40k in 2027.
+    expect(near(at(`G${first}`), 40000)).toBe(true);
+    expect(near(at(`B${plan.cumulative.last}`), 395000)).toBe(true);
+  });
+});
+
+describe('the press sheet', () => {
+  test('the report’s case: transfer base 385 M, 154 M to the press, and the sensitivity table', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    const { sheetName } = await writePressSheet(mock.context, fehrInputs(), { sourceNotes: 'notes' });
+    const computed = await computedByEngines(modelOfMock(mock.state));
+    const at = (a: string) => valueAt(computed, sheetName, a);
+    expect(near(at('B18'), 385e6)).toBe(true);
+    expect(near(at('B19'), 154e6)).toBe(true);
+    expect(near(at('B20'), 0.154)).toBe(true);
+    // Revenue −20 %: 800 M × 0.55 × 0.7 × 0.4 = 123.2 M; +20 %: 184.8 M; the swing 61.6 M.
+    expect(near(at('C24'), 123.2e6)).toBe(true);
+    expect(near(at('F24'), 184.8e6)).toBe(true);
+    expect(near(at('G24'), -30.8e6)).toBe(true);
+    expect(near(at('I24'), 61.6e6)).toBe(true);
+    // The split at +10 %: 385 M × 0.44.
+    expect(near(at('E27'), 169.4e6)).toBe(true);
+  });
+
+  test('lines with deductions and a purpose schedule with a minimum: 118 M, then 2.5 M + 8 % of 68 M', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    const { sheetName } = await writePressSheet(mock.context, tieredInputs(), { sourceNotes: 'notes' });
+    const model = modelOfMock(mock.state);
+    const computed = await computedByEngines(model);
+    const named = (n: string) => {
+      const ref = model.names.find((x) => x.name === n && x.scope === sheetName)!.ref;
+      return valueAt(computed, sheetName, ref.split('!').pop()!.replace(/\$/g, ''));
+    };
+    // (800 M − 80 M) × 0.3 × 0.5 + 200 M × 0.1 × 0.5.
+    expect(near(named('TransferBase'), 118e6)).toBe(true);
+    expect(near(named('AmountToCulture'), 7.94e6)).toBe(true);
+  });
+});
