@@ -179,9 +179,10 @@ describe('Insert: the catalogue example', () => {
     expect(cell(sheet, 'B68')?.value).toBe(0);
   });
 
-  test('notes on each base payment column and on the break-even, or prompts without notes', async () => {
+  test('notes on each payment column of each scenario and on the break-even, or prompts without notes', async () => {
     const { sheet } = await inserted(exampleInputs());
-    expect(sheet.notes.map((n) => n.address).sort()).toEqual(['B38', 'B78', 'C38', 'D38', 'E38', 'F38', 'G38']);
+    expect(sheet.notes.map((n) => n.address).sort()).toEqual(['B28', 'B38', 'B48', 'B78', 'C28', 'C38', 'C48', 'D28', 'D38', 'D48', 'E28', 'E38', 'E48', 'F28', 'F38', 'F48', 'G28', 'G38', 'G48']);
+    expect(sheet.notes.find((n) => n.address === 'B48')?.text).toMatch(/^PARTAGE\.LICENCEPAYMENTS, high scenario: rate × revenue/);
     expect(sheet.notes.find((n) => n.address === 'G38')?.text).toContain('commons fund');
     expect(sheet.notes.find((n) => n.address === 'B38')?.text).toContain(`Engine ${ENGINE_VERSION}.`);
     const prompted = await inserted(exampleInputs(), 'prompts');

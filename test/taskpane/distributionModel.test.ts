@@ -150,6 +150,15 @@ describe('the distribution sheet', () => {
     // The formula spills: the cells below it hold only their format.
     expect(cell(sheet, 'D10')).toEqual({ value: '', numberFormat: '"CHF "#,##0.00;-"CHF "#,##0.00', format: {} });
     expect(cell(sheet, 'D12')?.formula).toBe('=SUM(D9:D11)');
+    // The provenance of the figures, in notes (prompts where Excel has no notes).
+    expect(sheet.notes.map((n) => n.address)).toEqual(['D9', 'F9']);
+    expect(sheet.notes[0].text).toMatch(/^PARTAGE\.PAYTOTRAIN: the amount pro rata to count × weight, .* Engine \d+\.\d+\.\d+\.$/);
+    expect(sheet.notes[1].text).toBe("Each holder's share in partageShapley2 (its seed, method, backend and engine version are beside that table) × the amount: Excel arithmetic.");
+    const prompted = createExcelMock(workbookState('Holders'));
+    await writeDistributionSheet(prompted.context, spec(), 'prompts');
+    const promptedSheet = getSheet(prompted.state, 'Distribution 1');
+    expect(promptedSheet.notes).toEqual([]);
+    expect(cell(promptedSheet, 'D9')?.prompt).toMatchObject({ showPrompt: true, title: 'Source' });
   });
 
   test('compares with the Shapley-based share of the latest batch table, by structured references', async () => {

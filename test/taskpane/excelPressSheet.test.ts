@@ -2,6 +2,7 @@
  * What "Insert" and "Update" write to the workbook for a press calculation, and reading it
  * back ("reopening"), against the office-addin-mock workbook of excelMock.ts.
  */
+import { ENGINE_VERSION } from '../../src/engine/version';
 import { writePressSheet } from '../../src/taskpane/excel/pressSheet';
 import { listPressSheets, readActivePressSheet, readPressAmount, readPressSheet, StoredInputsError, PRESS_PROPERTY } from '../../src/taskpane/excel/pressStore';
 import { draftFromInputs } from '../../src/taskpane/press/pressModel';
@@ -83,13 +84,16 @@ describe('Insert: the Fehr case', () => {
     expect(cell(sheet, 'A19')?.value).toBe('Amount to culture (P)');
   });
 
-  test('puts each source in a note on its input cell', async () => {
+  test('puts each source in a note on its input cell, and each figure’s provenance on its cell', async () => {
     const { sheet } = await setup();
     expect(sheet.notes).toEqual([
       { address: 'B6', text: 'Fehr (2023): Swiss search market' },
       { address: 'B9', text: 'Share of news-related queries' },
       { address: 'B10', text: 'Survey: would not use search without news' },
       { address: 'B13', text: 'Nash bargaining, equal power' },
+      { address: 'B18', text: `PARTAGE.TRANSFERBASE: Σ (revenue − deduction) × link share × counterfactual share over the lines; exact decimal arithmetic; engine ${ENGINE_VERSION}.` },
+      { address: 'B19', text: `Transfer base × bargaining split (Excel arithmetic on the PARTAGE.TRANSFERBASE figure); engine ${ENGINE_VERSION}.` },
+      { address: 'C24', text: `The amount to culture recomputed with one input changed by the step of its column (PARTAGE.TRANSFERBASE); exact decimal arithmetic; engine ${ENGINE_VERSION}.` },
     ]);
   });
 
@@ -383,7 +387,8 @@ test('Update from a host with notes removes the prompts a host without them had 
   await writePressSheet(mock.context, fehrInputs(), { sheetName: 'Press 1', sourceNotes: 'notes' });
   const sheet = getSheet(mock.state, 'Press 1');
   expect([...sheet.cells.values()].filter((c) => c.prompt !== undefined)).toEqual([]);
-  expect(sheet.notes).toHaveLength(4);
+  // Four sources, and the provenance of the transfer base, the amount and the sensitivity table.
+  expect(sheet.notes).toHaveLength(7);
 });
 
 describe('Press sheets seen from elsewhere', () => {

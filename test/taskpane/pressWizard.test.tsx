@@ -184,7 +184,8 @@ describe('press wizard: Insert, Update and reopening', () => {
     const sheet = getSheet(mock.state, 'Press 1');
     expect(cell(sheet, 'B6')?.value).toBe(1e9);
     expect(cell(sheet, 'B9')?.value).toBe(0.55);
-    expect(sheet.notes).toHaveLength(4);
+    // Four sources, and the provenance of three figures.
+    expect(sheet.notes).toHaveLength(7);
     expect(text(screen.getByTestId('press-insert'))).toContain('Update "Press 1"');
 
     await typeInto(user, 'press-lines-0-amount', '2 bn');

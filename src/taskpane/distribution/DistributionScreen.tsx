@@ -171,7 +171,7 @@ export function DistributionScreen({ workbook = excelWorkbook }: DistributionScr
     setBusy(true);
     setStatus(undefined);
     try {
-      const { sheetName } = await workbook.run((context) => writeDistributionSheet(context, spec));
+      const { sheetName } = await workbook.run((context) => writeDistributionSheet(context, spec, workbook.supports('1.18') ? 'notes' : 'prompts'));
       setStatus({ intent: 'success', title: 'Inserted', text: `The distribution is on sheet "${sheetName}".` });
     } catch (error) {
       setStatus({ intent: 'error', title: 'Could not insert', text: messageOf(error) });

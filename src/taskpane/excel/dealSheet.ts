@@ -221,9 +221,7 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
           }),
         );
         name(royaltiesName(k, s), `${c}${first}:${c}${last}`, `${offer.name}: royalties per period by its rate schedule, ${s} scenario`);
-        if (s === 'base') {
-          notes.push({ address: `${c}${first}`, text: `PARTAGE.PURPOSESHARE: the period's revenue on the offer's rate schedule (${offer.scheduleMode ?? 'marginal'}); exact decimal arithmetic. Engine ${ENGINE_VERSION}.` });
-        }
+        notes.push({ address: `${c}${first}`, text: `PARTAGE.PURPOSESHARE, ${s} scenario: the period's revenue on the offer's rate schedule (${offer.scheduleMode ?? 'marginal'}); exact decimal arithmetic. Engine ${ENGINE_VERSION}.` });
       });
       royalties[s] = { header, first, last };
       top = last + 2;
@@ -251,12 +249,10 @@ export function planDealSheet(inputs: DealInputs): DealSheetPlan {
       for (let row = first + 1; row <= last; row++) put(`${c}${row}`, { numberFormat: MONEY });
       put(`${c}${total}`, { formula: `=SUM(${c}${first}:${c}${last})`, numberFormat: MONEY, style: 'keyResult' });
       put(`${c}${npv}`, { formula: `=NPV(DiscountRate,${c}${first}:${c}${last})`, numberFormat: MONEY, style: 'keyResult' });
-      if (s === 'base') {
-        notes.push({
-          address: `${c}${first}`,
-          text: `PARTAGE.LICENCEPAYMENTS: ${isLevy(offer) ? 'the levy rate on the revenue above the exemption, paid to a commons fund (seed 001), not to rightholders' : `${isTiered(offer) ? 'the royalties by the rate schedule (above) at 100 %' : 'rate × revenue'} + fee × units; a recoupable advance is repaid from royalties first; each period pays at least the minimum; the advance is paid with period 1`}. Exact decimal arithmetic. Engine ${ENGINE_VERSION}.`,
-        });
-      }
+      notes.push({
+        address: `${c}${first}`,
+        text: `PARTAGE.LICENCEPAYMENTS, ${s} scenario: ${isLevy(offer) ? 'the levy rate on the revenue above the exemption, paid to a commons fund (seed 001), not to rightholders' : `${isTiered(offer) ? 'the royalties by the rate schedule (above) at 100 %' : 'rate × revenue'} + fee × units; a recoupable advance is repaid from royalties first; each period pays at least the minimum; the advance is paid with period 1`}. Exact decimal arithmetic. Engine ${ENGINE_VERSION}.`,
+      });
     });
     blocks[s] = { header, first, last, total, npv };
     top = npv + 2;

@@ -10,7 +10,10 @@
 import { excelMoneyFormat, type Currency } from '../press/numberEntry';
 import { cellAddress, columnLetter, parseAddress, quoteSheetName, rangeAddress, sheetReference } from './a1';
 import { PRESS_NAMES } from './pressFormulas';
+import { addSourceNote, type SheetNote } from './plannedSheet';
+import type { SourceNoteMode } from './pressSheet';
 import { uniqueSheetName } from './sheetNames';
+import { ENGINE_VERSION } from '../../engine/version';
 
 export type DistributionAmount = { kind: 'value'; value: number } | { kind: 'press'; sheetName: string };
 
@@ -42,6 +45,7 @@ const HEADER_ROW = 8;
 export interface DistributionLayout {
   cells: Array<{ address: string; value?: string | number; formula?: string; numberFormat?: string; bold?: boolean }>;
   names: Array<{ name: string; reference: string; comment: string }>;
+  notes: SheetNote[];
   /** The payout column's first cell (the PAYTOTRAIN formula) and the rows it spills over. */
   payoutAddress: string;
   rows: number;
@@ -140,11 +144,21 @@ export function planDistribution(spec: DistributionSpec): DistributionLayout {
       formula: `=COUNT(${rangeAddress(payoutColumn + 1, first, payoutColumn + 1, last)})&" of "&ROWS(${DISTRIBUTION_NAMES.holders})&" holders found in ${table}; a Shapley share is of the whole game, so those of the holders found need not sum to 100 %."`,
     });
   }
-  return { cells, names, payoutAddress, rows };
+  // The provenance of the figures, in notes that travel with the cells.
+  const notes: SheetNote[] = [
+    {
+      address: payoutAddress,
+      text: `PARTAGE.PAYTOTRAIN: the amount pro rata to count${spec.hasWeights ? ' × weight' : ''}, holders below the minimum payout at 0, rounded to Decimals by largest remainder so that the payouts sum to the amount exactly. Engine ${ENGINE_VERSION}.`,
+    },
+    ...(spec.shapleyTable !== undefined
+      ? [{ address: cellAddress(payoutColumn + 2, first), text: `Each holder's share in ${spec.shapleyTable} (its seed, method, backend and engine version are beside that table) × the amount: Excel arithmetic.` }]
+      : []),
+  ];
+  return { cells, names, notes, payoutAddress, rows };
 }
 
 /** Writes a new sheet "Distribution n" and returns its name. */
-export async function writeDistributionSheet(context: Excel.RequestContext, spec: DistributionSpec): Promise<{ sheetName: string }> {
+export async function writeDistributionSheet(context: Excel.RequestContext, spec: DistributionSpec, sourceNotes: SourceNoteMode = 'notes'): Promise<{ sheetName: string }> {
   const layout = planDistribution(spec);
   const sheetName = await uniqueSheetName(context, 'Distribution');
   const sheet = context.workbook.worksheets.add(sheetName);
@@ -160,6 +174,7 @@ export async function writeDistributionSheet(context: Excel.RequestContext, spec
     const reference = n.reference.startsWith('=') ? n.reference : `=${sheetReference(sheetName, n.reference)}`;
     sheet.names.add(n.name, reference, n.comment);
   }
+  for (const note of layout.notes) addSourceNote(sheet, note, sourceNotes);
   sheet.getRange('A:A').format.columnWidth = 200;
   sheet.getRange(`B:${columnLetter(6)}`).format.columnWidth = 120;
   sheet.activate();

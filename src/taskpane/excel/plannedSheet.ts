@@ -71,6 +71,13 @@ const HEADER_FILL = '#D9E1F2';
 const KEY_RESULT_FILL = '#E2EFDA';
 const PROMPT_MESSAGE_LIMIT = 255;
 
+/** A figure's or an input's source: a note (ExcelApi 1.18), else the cell's input prompt. */
+export function addSourceNote(sheet: Excel.Worksheet, note: SheetNote, mode: SourceNoteMode): void {
+  const target = sheet.getRange(note.address);
+  if (mode === 'notes') sheet.notes.add(target, note.text);
+  else target.dataValidation.prompt = { showPrompt: true, title: 'Source', message: note.text.slice(0, PROMPT_MESSAGE_LIMIT) };
+}
+
 export async function writeSheetPlan(context: Excel.RequestContext, plan: SheetPlan, options: PlanWriteOptions): Promise<{ sheetName: string }> {
   const sheets = context.workbook.worksheets;
   let sheet: Excel.Worksheet;
@@ -97,11 +104,7 @@ export async function writeSheetPlan(context: Excel.RequestContext, plan: SheetP
   }
   for (const { column, points } of plan.columnWidths) sheet.getRange(`${column}:${column}`).format.columnWidth = points;
   await writeNames(context, sheet, sheetName, plan.names);
-  for (const note of plan.notes) {
-    const target = sheet.getRange(note.address);
-    if (options.sourceNotes === 'notes') sheet.notes.add(target, note.text);
-    else target.dataValidation.prompt = { showPrompt: true, title: 'Source', message: note.text.slice(0, PROMPT_MESSAGE_LIMIT) };
-  }
+  for (const note of plan.notes) addSourceNote(sheet, note, options.sourceNotes);
   for (const planned of plan.charts) {
     const chart = sheet.charts.add(planned.type, sheet.getRange(planned.seriesAddress), 'Columns');
     chart.name = planned.name;

@@ -184,17 +184,25 @@ export function planPressSheet(inputs: PressInputs): PressSheetPlan {
   // The chain.
   put(0, row, { value: 'Result', style: 'section' });
   row += 1;
-  const result = (label: string, formula: string, format: string, nameText?: string, key = false): void => {
+  const result = (label: string, formula: string, format: string, nameText?: string, key = false, source?: string): void => {
     put(0, row, { value: label, style: 'label' });
     const address = put(1, row, { formula, numberFormat: format, style: key ? 'keyResult' : 'formula' });
     if (nameText !== undefined) name(nameText, address, label);
+    if (source !== undefined) note(address, source);
     row += 1;
   };
+  // The provenance of each figure, in its note (it travels with the cell when copied).
+  const exact = `exact decimal arithmetic; engine ${ENGINE_VERSION}`;
+  const baseSource = `PARTAGE.TRANSFERBASE: Σ (revenue − deduction) × link share × counterfactual share over the lines; ${exact}.`;
+  const amountSource =
+    inputs.split.kind === 'bargaining'
+      ? `Transfer base × bargaining split (Excel arithmetic on the PARTAGE.TRANSFERBASE figure); engine ${ENGINE_VERSION}.`
+      : `PARTAGE.PURPOSESHARE: the transfer base on the rate schedule of the purpose (${inputs.split.mode}), at least the minimum guarantee; ${exact}.`;
   result('Revenue', `=SUM(${PRESS_NAMES.revenue})`, money);
   if (inputs.hasDeductions) result('After deductions', `=SUM(${PRESS_NAMES.revenue})-SUM(${PRESS_NAMES.deductions})`, money);
   result('Linked to the works', linkedFormula(inputs), money, PRESS_NAMES.linked);
-  result('Transfer base (A)', transferBaseFormula(inputs), money, PRESS_NAMES.base, true);
-  result('Amount to culture (P)', amountFormula(inputs), money, PRESS_NAMES.amount, true);
+  result('Transfer base (A)', transferBaseFormula(inputs), money, PRESS_NAMES.base, true, baseSource);
+  result('Amount to culture (P)', amountFormula(inputs), money, PRESS_NAMES.amount, true, amountSource);
   result('Share of revenue', `=IF(SUM(${PRESS_NAMES.revenue})=0,"",${PRESS_NAMES.amount}/SUM(${PRESS_NAMES.revenue}))`, EXCEL_PERCENT_FORMAT);
 
   // Sensitivity.
@@ -220,7 +228,8 @@ export function planPressSheet(inputs: PressInputs): PressSheetPlan {
     put(0, r, { value: c.label, style: 'label' });
     put(1, r, { formula: `=${valueReference(c)}`, numberFormat: c.unit === 'share' ? EXCEL_PERCENT_FORMAT : money, style: 'formula' });
     SENSITIVITY_STEPS.forEach((_, s) => {
-      put(2 + s, r, { formula: scenarioFormula(inputs, c.input, `${columnLetter(2 + s)}$${sensitivityHeader}`), numberFormat: money, style: 'formula' });
+      const address = put(2 + s, r, { formula: scenarioFormula(inputs, c.input, `${columnLetter(2 + s)}$${sensitivityHeader}`), numberFormat: money, style: 'formula' });
+      if (k === 0 && s === 0) note(address, `The amount to culture recomputed with one input changed by the step of its column (PARTAGE.TRANSFERBASE${inputs.split.kind === 'purpose' ? ' and PARTAGE.PURPOSESHARE' : ''}); ${exact}.`);
     });
     put(lowColumn, r, { formula: `=${cellAddress(2, r)}-${PRESS_NAMES.amount}`, numberFormat: money, style: 'formula' });
     put(lowColumn + 1, r, { formula: `=${cellAddress(lowColumn - 1, r)}-${PRESS_NAMES.amount}`, numberFormat: money, style: 'formula' });
