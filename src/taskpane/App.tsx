@@ -1,6 +1,6 @@
 /*
  * The task pane's shell: a header with the companion's status, and one tab per task (Companion,
- * Press calculation, Batch runner, Distribution, Compare methods, Multi-stage allocation, Deals, Pools, Share, Functions). A tab is mounted when first opened
+ * Press calculation, Batch runner, Distribution, Compare methods, Multi-stage allocation, Deals, Pools, Scenarios, Share, Functions). A tab is mounted when first opened
  * and then kept (hidden) so that its work goes on while another tab is shown: a batch job running
  * in the pane reports to the runner even when the user is looking at the press wizard.
  */
@@ -19,6 +19,7 @@ import { FunctionReference } from './FunctionReference';
 import { MultiStageScreen } from './multistage/MultiStageScreen';
 import { PoolScreen } from './pools/PoolScreen';
 import { PressWizard } from './press/PressWizard';
+import { ScenarioScreen } from './scenarios/ScenarioScreen';
 import { ShareScreen } from './share/ShareScreen';
 
 const useStyles = makeStyles({
@@ -45,7 +46,7 @@ const useStyles = makeStyles({
   steps: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXXL },
 });
 
-export const TABS = ['companion', 'press', 'batch', 'distribution', 'compare', 'multistage', 'deals', 'pools', 'share', 'functions'] as const;
+export const TABS = ['companion', 'press', 'batch', 'distribution', 'compare', 'multistage', 'deals', 'pools', 'scenarios', 'share', 'functions'] as const;
 export type TabName = (typeof TABS)[number];
 
 export const TAB_TITLES: Readonly<Record<TabName, string>> = {
@@ -57,6 +58,7 @@ export const TAB_TITLES: Readonly<Record<TabName, string>> = {
   multistage: 'Multi-stage',
   deals: 'Deals',
   pools: 'Pools',
+  scenarios: 'Scenarios',
   share: 'Share',
   functions: 'Functions',
 };
@@ -149,6 +151,7 @@ function Shell({ pane, workbook, storage, initialTab }: { pane: PaneRunner; work
         {panel('multistage', <MultiStageScreen workbook={workbook} companion={{ client: companion.client, connected: companion.status === 'connected' && !companion.offline }} />)}
         {panel('deals', <DealScreen workbook={workbook} />)}
         {panel('pools', <PoolScreen workbook={workbook} />)}
+        {panel('scenarios', <ScenarioScreen workbook={workbook} />)}
         {panel('share', <ShareScreen workbook={workbook} />)}
         {panel('functions', <About />)}
       </main>

@@ -46,12 +46,12 @@ describe('task pane', () => {
     expect(byTag(doc, 'main')).toHaveLength(1);
   });
 
-  test('has one tab per task, in order, the allocation, deal, pool and share screens before Functions', () => {
+  test('has one tab per task, in order, the allocation, deal, pool, scenario and share screens before Functions', () => {
     const tabs = byTag(doc, '*').filter((e) => e.getAttribute('role') === 'tab');
     // Fluent keeps a hidden bold copy of an unselected tab's label (to reserve its width): the
     // label is the tab's first content span.
     const label = (tab: Element) => text(Array.from(tab.getElementsByTagName('span')).find((span) => /fui-Tab__content/.test(span.getAttribute('class') ?? ''))!);
-    expect(tabs.map(label)).toEqual(['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Deals', 'Pools', 'Share', 'Functions']);
+    expect(tabs.map(label)).toEqual(['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Deals', 'Pools', 'Scenarios', 'Share', 'Functions']);
     expect(tabs.map((t) => t.getAttribute('aria-controls'))).toEqual([
       'panel-companion',
       'panel-press',
@@ -61,6 +61,7 @@ describe('task pane', () => {
       'panel-multistage',
       'panel-deals',
       'panel-pools',
+      'panel-scenarios',
       'panel-share',
       'panel-functions',
     ]);

@@ -4,7 +4,8 @@
  * saved workbook (the hand-worked one of test/workbook/fixtures.ts, written as Excel writes it)
  * chosen with the file input is verified in the page (ExcelJS, the evaluator and our functions
  * running in chromium); its copy is made and downloaded, and the download is a copy that
- * verifies through its About sheet. Screens are saved to test-output/screenshots/share-*.png.
+ * verifies through its About sheet; and the Scenarios tab outside Excel. Screens are saved to
+ * test-output/screenshots/share-*.png and scenarios-*.png.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,17 @@ async function expectFitsThePane(): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(PANE_VIEWPORT.width);
 }
+
+describe('the Scenarios tab in chromium', () => {
+  test('sits between Pools and Share; outside Excel it says where to open it', async () => {
+    const tabs = await page.getByRole('tab').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(tabs.slice(tabs.indexOf('tab-pools'), tabs.indexOf('tab-share') + 1)).toEqual(['tab-pools', 'tab-scenarios', 'tab-share']);
+    await testId('tab-scenarios').click();
+    await expect(testId('scenarios-reason').textContent()).resolves.toBe('Open this pane in Excel on a press, deal or pool sheet to keep its scenarios.');
+    await expectFitsThePane();
+    await screenshot(page, 'scenarios-outside-excel');
+  });
+});
 
 describe('the Share tab in chromium', () => {
   test('sits before Functions; outside Excel the buttons for the open workbook say why they are off', async () => {

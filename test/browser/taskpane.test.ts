@@ -179,8 +179,8 @@ describe('the task pane in chromium', () => {
     await testId('tabs').waitFor();
     // Fluent v9 radios, checkboxes, inputs and text areas carry data-testid on the native control.
     const tabs = await page.getByRole('tab').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-testid')));
-    expect(tabs).toEqual(['tab-companion', 'tab-press', 'tab-batch', 'tab-distribution', 'tab-compare', 'tab-multistage', 'tab-deals', 'tab-pools', 'tab-share', 'tab-functions']);
-    for (const name of ['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Deals', 'Pools', 'Share', 'Functions']) {
+    expect(tabs).toEqual(['tab-companion', 'tab-press', 'tab-batch', 'tab-distribution', 'tab-compare', 'tab-multistage', 'tab-deals', 'tab-pools', 'tab-scenarios', 'tab-share', 'tab-functions']);
+    for (const name of ['Companion', 'Press', 'Batch runner', 'Distribution', 'Compare methods', 'Multi-stage', 'Deals', 'Pools', 'Scenarios', 'Share', 'Functions']) {
       await expect(page.getByRole('tab', { name, exact: true }).count()).resolves.toBe(1);
     }
     await expect(page.getByRole('tab', { name: 'Functions' }).getAttribute('aria-selected')).resolves.toBe('true');

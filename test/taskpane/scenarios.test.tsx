@@ -1,0 +1,170 @@
+/** @jest-environment jsdom */
+/*
+ * Scenarios of a partage sheet against the mock workbook: saved in the sheet's custom
+ * properties, replaced by name, applied (the sheet rewritten through its own writer, the
+ * scenarios kept), deleted; for a deal comparison, a press calculation and a pool distribution
+ * (whose scenarios keep the split's parameters, not the log). A damaged scenario is named. And
+ * the screen: it follows the active sheet, saves, applies and deletes.
+ */
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { readDealSheet, writeDealSheet } from '../../src/taskpane/excel/dealSheet';
+import { readPoolSheet, writePoolSheet } from '../../src/taskpane/excel/poolSheet';
+import { writePressSheet } from '../../src/taskpane/excel/pressSheet';
+import { readPressSheet } from '../../src/taskpane/excel/pressStore';
+import type { WorkbookAccess } from '../../src/taskpane/excel/workbook';
+import type { PoolInputs } from '../../src/taskpane/pools/poolModel';
+import { ScenarioScreen } from '../../src/taskpane/scenarios/ScenarioScreen';
+import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_STORE, ScenarioError } from '../../src/taskpane/scenarios/scenarioStore';
+import { exampleInputs } from './dealFixtures';
+import { cell, createExcelMock, getSheet, workbookState, type ExcelMock } from './excelMock';
+import { fehrInputs } from './pressFixtures';
+
+class NoResizeObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
+
+jest.setTimeout(60_000);
+
+const NOW = new Date('2026-12-04T10:00:00Z');
+
+async function dealWorkbook(): Promise<ExcelMock> {
+  const mock = createExcelMock(workbookState('Data'));
+  await writeDealSheet(mock.context, exampleInputs(), { sourceNotes: 'notes' });
+  return mock;
+}
+const sheetOf = (mock: ExcelMock, name: string) => mock.context.workbook.worksheets.getItem(name);
+
+describe('scenarios of a deal comparison', () => {
+  test('saved as the sheet stands, kept in its custom properties, replaced by name, applied, deleted', async () => {
+    const mock = await dealWorkbook();
+    await saveScenario(mock.context, 'Deals 1', 'our offer', NOW);
+    // Their offer: the flat fee at 300k, typed on the sheet (C20 is Offer2_Advance).
+    getSheet(mock.state, 'Deals 1').cells.get('C20')!.value = 300000;
+    const saved = await saveScenario(mock.context, 'Deals 1', 'their offer', NOW);
+    expect(saved.scenarios.map((s) => s.name)).toEqual(['our offer', 'their offer']);
+    expect(getSheet(mock.state, 'Deals 1').customProperties.some((p) => p.key === SCENARIO_STORE.key)).toBe(true);
+    // Another save under a name in other case replaces it.
+    const again = await saveScenario(mock.context, 'Deals 1', 'Their Offer', NOW);
+    expect(again.scenarios.map((s) => s.name)).toEqual(['our offer', 'Their Offer']);
+
+    await applyScenario(mock.context, 'Deals 1', 'our offer', 'notes');
+    expect(cell(getSheet(mock.state, 'Deals 1'), 'C20')?.value).toBe(250000);
+    expect((await readDealSheet(mock.context, sheetOf(mock, 'Deals 1')))?.inputs).toEqual(exampleInputs());
+    // The scenarios stay with the sheet after it is rewritten.
+    expect((await readScenarioSheet(mock.context, sheetOf(mock, 'Deals 1')))?.scenarios.map((s) => s.name)).toEqual(['our offer', 'Their Offer']);
+    await applyScenario(mock.context, 'Deals 1', 'their offer', 'notes');
+    expect(cell(getSheet(mock.state, 'Deals 1'), 'C20')?.value).toBe(300000);
+
+    const after = await deleteScenario(mock.context, 'Deals 1', 'OUR OFFER');
+    expect(after.scenarios.map((s) => s.name)).toEqual(['Their Offer']);
+  });
+
+  test('errors: no name, an unknown scenario, a sheet that is not a partage sheet, a damaged scenario', async () => {
+    const mock = await dealWorkbook();
+    await expect(saveScenario(mock.context, 'Deals 1', '  ')).rejects.toThrow(new ScenarioError('Give the scenario a name (e.g. "our offer").'));
+    await expect(applyScenario(mock.context, 'Deals 1', 'midpoint', 'notes')).rejects.toThrow('No scenario "midpoint" on sheet "Deals 1".');
+    await expect(saveScenario(mock.context, 'Data', 'x')).rejects.toThrow('The sheet "Data" is no longer a partage sheet with inputs.');
+    await expect(readScenarioSheet(mock.context, sheetOf(mock, 'Data'))).resolves.toBeUndefined();
+    await saveScenario(mock.context, 'Deals 1', 'broken', NOW);
+    const props = getSheet(mock.state, 'Deals 1').customProperties;
+    const parts = props.filter((p) => p.key.startsWith(`${SCENARIO_STORE.key}.`));
+    const text = parts.map((p) => p.value).join('').replace('"discountRate":0.08', '"discountRate":"eight"');
+    parts.forEach((p, k) => (p.value = text.slice(k * 255, (k + 1) * 255)));
+    await expect(applyScenario(mock.context, 'Deals 1', 'broken', 'notes')).rejects.toThrow('The scenario "broken" inputs stored with sheet "Deals 1" cannot be read: discount rate missing');
+  });
+});
+
+describe('scenarios of a press calculation and of a pool distribution', () => {
+  test('a press scenario restores the split rate typed over', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    await writePressSheet(mock.context, fehrInputs(), { sourceNotes: 'notes' });
+    const found = await saveScenario(mock.context, 'Press 1', 'report', NOW);
+    expect(found.kind).toBe('press');
+    getSheet(mock.state, 'Press 1').cells.get('B13')!.value = 0.5;
+    expect((await readPressSheet(mock.context, sheetOf(mock, 'Press 1')))?.inputs.split).toMatchObject({ rate: 0.5 });
+    await applyScenario(mock.context, 'Press 1', 'report', 'notes');
+    expect((await readPressSheet(mock.context, sheetOf(mock, 'Press 1')))?.inputs).toEqual(fehrInputs());
+  });
+
+  test('a pool scenario keeps the parameters, not the log: applied, it splits the log the sheet holds', async () => {
+    const inputs: PoolInputs = {
+      title: 'March',
+      source: 'README example',
+      amount: 100,
+      usage: [
+        ['U1', 'A', 6, 2],
+        ['U1', 'B', 2, 0],
+        ['U2', 'A', 1, 0],
+        ['U2', 'C', 1, 1],
+        ['U3', 'B', 10, 0],
+      ],
+      minPlays: 5,
+      minUsers: 2,
+      boost: 2,
+      decimals: 2,
+    };
+    const mock = createExcelMock(workbookState('Data'));
+    await writePoolSheet(mock.context, inputs, ['A', 'B', 'C'], { sourceNotes: 'notes' });
+    const saved = await saveScenario(mock.context, 'Pools 1', 'pool of 100', NOW);
+    expect(saved.kind).toBe('pool');
+    expect(saved.scenarios[0].inputs).not.toHaveProperty('usage');
+    // The pool raised to 250 on the sheet, then the scenario applied: 100 again, on the same log.
+    const pool = await readPoolSheet(mock.context, sheetOf(mock, 'Pools 1'));
+    await writePoolSheet(mock.context, { ...pool!.inputs, amount: 250 }, ['A', 'B', 'C'], { sheetName: 'Pools 1', sourceNotes: 'notes' });
+    await applyScenario(mock.context, 'Pools 1', 'pool of 100', 'notes');
+    expect((await readPoolSheet(mock.context, sheetOf(mock, 'Pools 1')))?.inputs).toEqual(inputs);
+  });
+});
+
+describe('the Scenarios screen', () => {
+  function renderScreen(workbook: WorkbookAccess) {
+    const user = userEvent.setup();
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <ScenarioScreen workbook={workbook} />
+      </FluentProvider>,
+    );
+    return { user };
+  }
+
+  test('outside Excel it says where to open it', () => {
+    renderScreen({ available: false, supports: () => false, run: () => Promise.reject(new Error('no')) });
+    expect(screen.getByTestId('scenarios-reason').textContent).toBe('Open this pane in Excel on a press, deal or pool sheet to keep its scenarios.');
+  });
+
+  test('on a deal sheet: save two, apply one, delete one; on another sheet it says so', async () => {
+    const mock = await dealWorkbook();
+    let activated: (() => void) | undefined;
+    const workbook: WorkbookAccess = {
+      available: true,
+      supports: () => true,
+      run: (batch) => batch(mock.context),
+      onSheetActivated: (handler) => {
+        activated = handler;
+        return () => undefined;
+      },
+    };
+    const { user } = renderScreen(workbook);
+    await waitFor(() => expect(screen.getByTestId('scenarios-sheet').textContent).toBe('Sheet “Deals 1”, a deal comparison: no scenario yet.'));
+    await user.type(screen.getByTestId('scenarios-name'), 'our offer');
+    await user.click(screen.getByTestId('scenarios-save'));
+    await waitFor(() => expect(screen.getByTestId('scenarios-status').textContent).toBe('Saved“our offer” keeps the inputs of “Deals 1” as they stand.'));
+    getSheet(mock.state, 'Deals 1').cells.get('B19')!.value = 0.15;
+    await user.type(screen.getByTestId('scenarios-name'), 'their offer');
+    await user.click(screen.getByTestId('scenarios-save'));
+    await waitFor(() => expect(screen.getAllByTestId('scenarios-row-name').map((e) => e.textContent)).toEqual(['our offer', 'their offer']));
+    await user.click(within(screen.getAllByTestId('scenarios-row')[0]).getByTestId('scenarios-apply'));
+    await waitFor(() => expect(screen.getByTestId('scenarios-status').textContent).toBe('Applied“Deals 1” now holds the inputs of “our offer”.'));
+    expect(cell(getSheet(mock.state, 'Deals 1'), 'B19')?.value).toBe(0.1);
+    await user.click(within(screen.getAllByTestId('scenarios-row')[1]).getByTestId('scenarios-delete'));
+    await waitFor(() => expect(screen.getAllByTestId('scenarios-row-name').map((e) => e.textContent)).toEqual(['our offer']));
+    mock.state.active = getSheet(mock.state, 'Data');
+    activated!();
+    await waitFor(() => expect(screen.getByTestId('scenarios-none').textContent).toMatch(/^The active sheet is not a press calculation/));
+  });
+});
