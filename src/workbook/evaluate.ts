@@ -7,7 +7,7 @@
  * It is deliberately small: it evaluates what a partage formula's arguments are made of in the
  * sheets the pane writes and in what users type around them (ranges, names, constants,
  * arithmetic, comparisons, IF, HSTACK/VSTACK, SUM, MIN, MAX, ROUND, ABS, AND, OR, NOT,
- * TRANSPOSE, INDEX, ROW, COLUMN). Anything else is not guessed at: it throws NotCheckableError naming what
+ * TRANSPOSE, INDEX, ROW, COLUMN, NPV). Anything else is not guessed at: it throws NotCheckableError naming what
  * it met, and verify reports the figure as not checkable for that reason. (No spreadsheet
  * engine on the npm registry is both faithful and under a licence we can ship; the tests check
  * this one against LibreOffice.)
@@ -304,6 +304,17 @@ async function callOf(rawName: string, args: Expr[], ctx: EvaluationContext, dep
       const xs = numbersOf(parts, args.map((a) => !(a.length === 1 && a[0].kind === 'operand' && a[0].subtype === 'range')));
       if (name === 'SUM') return scalar(xs.reduce((s, x) => s + x, 0));
       return scalar(xs.length === 0 ? 0 : name === 'MIN' ? Math.min(...xs) : Math.max(...xs));
+    }
+    case 'NPV': {
+      // Excel's NPV: the k-th number discounted k times; text and empty cells of a range are skipped.
+      const rate = toNumber((await arg(0))[0][0]);
+      if (typeof rate !== 'number') return scalar(rate);
+      const parts: Matrix[] = [];
+      for (let i = 1; i < args.length; i++) parts.push(await arg(i));
+      const failed = parts.flatMap((p) => p.flat()).find(isErrorValue);
+      if (failed !== undefined) return scalar(failed);
+      const xs = numbersOf(parts, args.slice(1).map((a) => !(a.length === 1 && a[0].kind === 'operand' && a[0].subtype === 'range')));
+      return scalar(xs.reduce((sum, x, k) => sum + x / (1 + rate) ** (k + 1), 0));
     }
     case 'ABS':
       return map(await arg(0), (v) => {

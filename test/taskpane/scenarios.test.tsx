@@ -16,7 +16,7 @@ import { readPressSheet } from '../../src/taskpane/excel/pressStore';
 import type { WorkbookAccess } from '../../src/taskpane/excel/workbook';
 import type { PoolInputs } from '../../src/taskpane/pools/poolModel';
 import { ScenarioScreen } from '../../src/taskpane/scenarios/ScenarioScreen';
-import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_STORE, ScenarioError } from '../../src/taskpane/scenarios/scenarioStore';
+import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_STORE, ScenarioError, writeComparisonSheet } from '../../src/taskpane/scenarios/scenarioStore';
 import { exampleInputs } from './dealFixtures';
 import { cell, createExcelMock, getSheet, workbookState, type ExcelMock } from './excelMock';
 import { fehrInputs } from './pressFixtures';
@@ -76,6 +76,52 @@ describe('scenarios of a deal comparison', () => {
     const text = parts.map((p) => p.value).join('').replace('"discountRate":0.08', '"discountRate":"eight"');
     parts.forEach((p, k) => (p.value = text.slice(k * 255, (k + 1) * 255)));
     await expect(applyScenario(mock.context, 'Deals 1', 'broken', 'notes')).rejects.toThrow('The scenario "broken" inputs stored with sheet "Deals 1" cannot be read: discount rate missing');
+  });
+});
+
+describe('the comparison sheet', () => {
+  test('a deal comparison’s scenarios side by side: inputs, key figures by PARTAGE formulas on each column, differences against the Baseline cell, a chart', async () => {
+    const mock = await dealWorkbook();
+    await saveScenario(mock.context, 'Deals 1', 'our offer', NOW);
+    getSheet(mock.state, 'Deals 1').cells.get('B19')!.value = 0.12;
+    await saveScenario(mock.context, 'Deals 1', 'their offer', NOW);
+    const { sheetName } = await writeComparisonSheet(mock.context, 'Deals 1', 'our offer', 'notes');
+    expect(sheetName).toBe('Scenarios 1');
+    const sheet = getSheet(mock.state, sheetName);
+    expect(cell(sheet, 'A1')?.value).toBe('Scenarios of “Deals 1” (deal comparison)');
+    expect(['A3', 'B3'].map((a) => cell(sheet, a)?.value)).toEqual(['Baseline', 'our offer']);
+    expect(['A5', 'B5', 'C5'].map((a) => cell(sheet, a)?.value)).toEqual(['Input', 'our offer', 'their offer']);
+    // Inputs: 15 revenues (3 scenarios × 5 periods) from row 6, 15 units, the discount rate (36), then the offers' terms.
+    expect(['A6', 'B6', 'A20', 'B20', 'A21', 'A36', 'B36'].map((a) => cell(sheet, a)?.value)).toEqual(['Revenue low, 2027', 200000, 'Revenue high, 2031', 2200000, 'Units low, 2027', 'Discount rate', 0.08]);
+    expect(['A37', 'B37', 'C37'].map((a) => cell(sheet, a)?.value)).toEqual(['Revenue share 10 %: revenue share', 0.1, 0.12]);
+    expect(cell(sheet, 'B39')?.formula).toBe('=TRUE');
+    const names = sheet.names.map((n) => [n.name, n.reference]);
+    expect(names).toEqual([['Baseline', "='Scenarios 1'!$B$3"]]);
+    // Key figures: each offer's total in the three forecast scenarios and its base NPV, on the column's own cells.
+    // 15 + 15 + 1 + 27 input rows (five offers of five terms, the levy's two) from row 6; a blank row; the header.
+    const header = 6 + 15 + 15 + 1 + 27 + 1;
+    expect(cell(sheet, `A${header}`)?.value).toBe('Key figure');
+    expect(cell(sheet, `A${header + 2}`)?.value).toBe('Revenue share 10 %: total, base');
+    expect(cell(sheet, `C${header + 2}`)?.formula).toBe('=SUM(PARTAGE.LICENCEPAYMENTS(C11:C15,C37,C38,C40,C41,C26:C30,C39))');
+    expect(cell(sheet, `B${header + 4}`)?.formula).toBe('=NPV(B36,PARTAGE.LICENCEPAYMENTS(B11:B15,B37,B38,B40,B41,B26:B30,B39))');
+    // The levy's revenue above its exemption.
+    const levy = 6 + 15 + 15 + 1 + 25;
+    expect(cell(sheet, `A${levy}`)?.value).toBe('Commons levy 2 %: levy rate');
+    const figures = 6 * 4;
+    const difference = header + figures + 2;
+    expect(cell(sheet, `A${difference}`)?.value).toBe('Difference against the baseline');
+    expect(cell(sheet, `C${difference + 2}`)?.formula).toBe(`=IFERROR(C${header + 2}-INDEX($B${header + 2}:$C${header + 2},MATCH(Baseline,$B$5:$C$5,0)),"")`);
+    expect(sheet.charts).toEqual([expect.objectContaining({ name: 'partage scenarios', type: 'ColumnClustered', source: `B${header}:C${header + 12}` })]);
+    expect(sheet.customProperties.some((p) => p.key === 'partage.scenarioComparison')).toBe(true);
+    // On the comparison sheet, the scenarios are those of the sheet it compares.
+    await expect(readScenarioSheet(mock.context, mock.context.workbook.worksheets.getItem(sheetName))).resolves.toMatchObject({ sheetName: 'Deals 1', kind: 'deal' });
+  });
+
+  test('no scenario, or a baseline that is not one: refused with the reason', async () => {
+    const mock = await dealWorkbook();
+    await expect(writeComparisonSheet(mock.context, 'Deals 1', 'x', 'notes')).rejects.toThrow('Sheet "Deals 1" has no scenario to compare: save one first.');
+    await saveScenario(mock.context, 'Deals 1', 'our offer', NOW);
+    await expect(writeComparisonSheet(mock.context, 'Deals 1', 'midpoint', 'notes')).rejects.toThrow('No scenario "midpoint" on sheet "Deals 1" to take as baseline.');
   });
 });
 
@@ -163,6 +209,9 @@ describe('the Scenarios screen', () => {
     expect(cell(getSheet(mock.state, 'Deals 1'), 'B19')?.value).toBe(0.1);
     await user.click(within(screen.getAllByTestId('scenarios-row')[1]).getByTestId('scenarios-delete'));
     await waitFor(() => expect(screen.getAllByTestId('scenarios-row-name').map((e) => e.textContent)).toEqual(['our offer']));
+    await user.click(screen.getByTestId('scenarios-compare'));
+    await waitFor(() => expect(screen.getByTestId('scenarios-status').textContent).toBe('ComparedSheet “Scenarios 1”: the 1 scenarios side by side, live, with their differences against “our offer” and a chart.'));
+    expect(mock.state.sheets.map((s) => s.name)).toContain('Scenarios 1');
     mock.state.active = getSheet(mock.state, 'Data');
     activated!();
     await waitFor(() => expect(screen.getByTestId('scenarios-none').textContent).toMatch(/^The active sheet is not a press calculation/));

@@ -2,13 +2,16 @@
  * The sheets the pane writes, computed by spreadsheet engines (paneSheets.ts: LibreOffice for
  * Excel's own formulas and the native forms of TRANSFERBASE, PURPOSESHARE and LICENCEPAYMENTS,
  * our adapters for the other PARTAGE functions): the live formulas give the figures worked out
- * by hand, and when an input changes, the sheet's figures move as they should.
+ * by hand, and when an input changes, the sheet's figures move as they should; the comparison
+ * sheet of scenarios too (each column from its own inputs, the differences following the
+ * Baseline cell).
  */
 import { writeDealSheet } from '../../src/taskpane/excel/dealSheet';
 import { writePressSheet } from '../../src/taskpane/excel/pressSheet';
+import { saveScenario, writeComparisonSheet } from '../../src/taskpane/scenarios/scenarioStore';
 import { sheetNamed, type WorkbookModel } from '../../src/workbook/model';
 import { readXlsx, writeXlsx } from '../../src/workbook/xlsxFile';
-import { createExcelMock, workbookState } from '../taskpane/excelMock';
+import { createExcelMock, getSheet, workbookState } from '../taskpane/excelMock';
 import { exampleInputs, offer } from '../taskpane/dealFixtures';
 import { fehrInputs, tieredInputs } from '../taskpane/pressFixtures';
 import { LIBREOFFICE_TIMEOUT_MS, recalculateWithLibreOffice, requireLibreOffice } from './libreoffice';
@@ -109,5 +112,60 @@ describe('the press sheet', () => {
     // (800 M − 80 M) × 0.3 × 0.5 + 200 M × 0.1 × 0.5.
     expect(near(named('TransferBase'), 118e6)).toBe(true);
     expect(near(named('AmountToCulture'), 7.94e6)).toBe(true);
+  });
+});
+
+describe('the comparison of scenarios', () => {
+  test('two deal scenarios: each column’s totals from its own inputs, the differences against the Baseline cell, which can be changed', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    await writeDealSheet(mock.context, exampleInputs(), { sourceNotes: 'notes' });
+    await saveScenario(mock.context, 'Deals 1', 'our offer');
+    // Their offer: a 12 % share (B19 is Offer1_Rate).
+    getSheet(mock.state, 'Deals 1').cells.get('B19')!.value = 0.12;
+    await saveScenario(mock.context, 'Deals 1', 'their offer');
+    const { sheetName } = await writeComparisonSheet(mock.context, 'Deals 1', 'our offer', 'notes');
+    const computed = await computedByEngines(modelOfMock(mock.state));
+    const sheet = sheetNamed(computed, sheetName)!;
+    const rowOf = (label: string, after = 0): number => {
+      for (const [a, c] of sheet.cells) if (a.startsWith('A') && c.value === label && Number(a.slice(1)) > after) return Number(a.slice(1));
+      throw new Error(`no row ${label}`);
+    };
+    const total = rowOf('Revenue share 10 %: total, base');
+    // 10 % and 12 % of the base forecast's 3.85 M.
+    expect([valueAt(computed, sheetName, `B${total}`), valueAt(computed, sheetName, `C${total}`)]).toEqual([385000, 462000]);
+    const flat = rowOf('Flat fee: total, base');
+    expect([valueAt(computed, sheetName, `B${flat}`), valueAt(computed, sheetName, `C${flat}`)]).toEqual([250000, 250000]);
+    const difference = rowOf('Revenue share 10 %: total, base', total);
+    expect(near(valueAt(computed, sheetName, `B${difference}`), 0)).toBe(true);
+    expect(near(valueAt(computed, sheetName, `C${difference}`), 77000)).toBe(true);
+    // The other side's offer as baseline: the differences turn round.
+    sheet.cells.get('B3')!.value = 'their offer';
+    const moved = await recalculated(computed);
+    expect(near(valueAt(moved, sheetName, `B${difference}`), -77000)).toBe(true);
+    expect(near(valueAt(moved, sheetName, `C${difference}`), 0)).toBe(true);
+  });
+
+  test('two press scenarios: the transfer base and the amount of each column by native formulas, live', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    await writePressSheet(mock.context, fehrInputs(), { sourceNotes: 'notes' });
+    await saveScenario(mock.context, 'Press 1', 'report');
+    // The split raised to 50 % (B13 is SplitRate).
+    getSheet(mock.state, 'Press 1').cells.get('B13')!.value = 0.5;
+    await saveScenario(mock.context, 'Press 1', 'publishers');
+    const { sheetName } = await writeComparisonSheet(mock.context, 'Press 1', 'report', 'notes');
+    const computed = await computedByEngines(modelOfMock(mock.state));
+    const sheet = sheetNamed(computed, sheetName)!;
+    const find = (label: string, after = 0): number => Number([...sheet.cells].find(([a, c]) => a.startsWith('A') && c.value === label && Number(a.slice(1)) > after)![0].slice(1));
+    const base = find('Transfer base (A)');
+    const amount = find('Amount to culture (P)');
+    expect(['B', 'C'].map((c) => near(valueAt(computed, sheetName, `${c}${base}`), 385e6))).toEqual([true, true]);
+    expect(['B', 'C'].map((c) => valueAt(computed, sheetName, `${c}${amount}`))).toEqual([154e6, 192.5e6]);
+    expect(near(valueAt(computed, sheetName, `C${find('Amount to culture (P)', amount)}`), 38.5e6)).toBe(true);
+    // The link share of the second column lowered to 50 %: LibreOffice recomputes its native formulas.
+    const link = find('Share linked to the works');
+    sheet.cells.get(`C${link}`)!.value = 0.5;
+    const moved = await recalculated(computed);
+    expect(near(valueAt(moved, sheetName, `C${base}`), 350e6)).toBe(true);
+    expect(near(valueAt(moved, sheetName, `C${amount}`), 175e6)).toBe(true);
   });
 });

@@ -4,10 +4,10 @@
  * one. They are kept with the sheet in the workbook (scenarioStore.ts). The screen follows the
  * active sheet.
  */
-import { Body1, Button, Caption1, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
-import { useCallback, useEffect, useState } from 'react';
+import { Body1, Button, Caption1, Field, Input, makeStyles, Select, MessageBar, MessageBarBody, MessageBarTitle, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
-import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_KINDS, type ScenarioSheet } from './scenarioStore';
+import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_KINDS, writeComparisonSheet, type ScenarioSheet } from './scenarioStore';
 
 export interface ScenarioScreenProps {
   workbook?: WorkbookAccess;
@@ -33,6 +33,8 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [baseline, setBaseline] = useState('');
+  const comparison = useRef<string | undefined>(undefined);
   const reason = workbookUnavailableReason(workbook);
 
   const refresh = useCallback(() => {
@@ -102,6 +104,42 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
               Save
             </Button>
           </div>
+          {sheet.scenarios.length > 0 && (
+            <div className={styles.row}>
+              <Field label="Compare against (baseline)" className={styles.name}>
+                <Select
+                  value={sheet.scenarios.some((s) => s.name === baseline) ? baseline : sheet.scenarios[0].name}
+                  onChange={(_, d) => setBaseline(d.value)}
+                  data-testid="scenarios-baseline"
+                >
+                  {sheet.scenarios.map((s) => (
+                    <option key={s.name} value={s.name}>
+                      {s.name}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <Button
+                disabledFocusable={busy}
+                onClick={() => {
+                  const chosen = sheet.scenarios.some((s) => s.name === baseline) ? baseline : sheet.scenarios[0].name;
+                  void act(
+                    'Compared',
+                    async (context, sheetName) => {
+                      const written = await writeComparisonSheet(context, sheetName, chosen, notes);
+                      setStatus(undefined);
+                      comparison.current = written.sheetName;
+                      return sheet;
+                    },
+                    () => `Sheet “${comparison.current ?? ''}”: the ${sheet.scenarios.length} scenarios side by side, live, with their differences against “${chosen}” and a chart.`,
+                  );
+                }}
+                data-testid="scenarios-compare"
+              >
+                Write the comparison sheet
+              </Button>
+            </div>
+          )}
           {sheet.scenarios.length > 0 && (
             <Table size="extra-small" aria-label="Scenarios of the sheet" data-testid="scenarios-list">
               <TableHeader>

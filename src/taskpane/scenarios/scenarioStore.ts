@@ -14,6 +14,8 @@ import { POOL_STORE, poolInputsFromProperties, readPoolSheet, storedPayload, wri
 import { writePressSheet, type SourceNoteMode } from '../excel/pressSheet';
 import { inputsFromProperties, readPressSheet, storedProperties } from '../excel/pressStore';
 import { payloadFromProperties, StoredSheetError, storedSheetProperties, writeSheetStore, type StoreKind } from '../excel/sheetStore';
+import { writeSheetPlan } from '../excel/plannedSheet';
+import { dealColumn, planScenarioSheet, poolColumn, pressColumn, SCENARIO_SHEET_PREFIX, SCENARIO_SHEET_STORE, type ScenarioColumn } from '../excel/scenarioSheet';
 import type { DealInputs } from '../deals/dealModel';
 import type { PoolInputs } from '../pools/poolModel';
 import { previewPools } from '../pools/poolModel';
@@ -48,6 +50,8 @@ interface ScenarioKind {
   /** The stored inputs checked by the kind's own reader; throws StoredSheetError naming the scenario. */
   check(sheetName: string, scenario: Scenario, current: unknown): unknown;
   write(context: Excel.RequestContext, sheetName: string, inputs: unknown, sourceNotes: SourceNoteMode): Promise<void>;
+  /** The scenario's column of the comparison sheet (scenarioSheet.ts). */
+  column(name: string, inputs: unknown, sourceSheet: string): Promise<ScenarioColumn>;
 }
 
 const checked = <T,>(read: () => T | undefined, sheetName: string, scenario: Scenario): T => {
@@ -72,6 +76,7 @@ export const SCENARIO_KINDS: readonly ScenarioKind[] = [
     write: async (context, sheetName, inputs, sourceNotes) => {
       await writePressSheet(context, inputs as PressInputs, { sheetName, sourceNotes });
     },
+    column: async (name, inputs) => pressColumn(name, inputs as PressInputs),
   },
   {
     id: 'deal',
@@ -82,6 +87,7 @@ export const SCENARIO_KINDS: readonly ScenarioKind[] = [
     write: async (context, sheetName, inputs, sourceNotes) => {
       await writeDealSheet(context, inputs as DealInputs, { sheetName, sourceNotes });
     },
+    column: async (name, inputs) => dealColumn(name, inputs as DealInputs),
   },
   {
     id: 'pool',
@@ -103,6 +109,7 @@ export const SCENARIO_KINDS: readonly ScenarioKind[] = [
       const { holders } = await previewPools(pool);
       await writePoolSheet(context, pool, holders, { sheetName, sourceNotes });
     },
+    column: async (name, inputs, sourceSheet) => poolColumn(name, inputs as PoolInputs, sourceSheet, (await previewPools(inputs as PoolInputs)).holders),
   },
 ];
 
@@ -116,7 +123,20 @@ function scenariosFrom(sheetName: string, kind: ScenarioKindId, items: ReadonlyA
 }
 
 /** The active sheet as a scenario sheet (its kind, inputs and scenarios); undefined for another sheet. */
-export async function readScenarioSheet(context: Excel.RequestContext, sheet: Excel.Worksheet = context.workbook.worksheets.getActiveWorksheet()): Promise<ScenarioSheet | undefined> {
+export async function readScenarioSheet(context: Excel.RequestContext, sheet: Excel.Worksheet = context.workbook.worksheets.getActiveWorksheet(), follow = true): Promise<ScenarioSheet | undefined> {
+  if (follow) {
+    // On a comparison sheet: the scenarios of the sheet it compares.
+    sheet.load('name');
+    const own = sheet.customProperties;
+    own.load('items/key,items/value');
+    await context.sync();
+    const comparison = payloadFromProperties(sheet.name, SCENARIO_SHEET_STORE, own.items.map((i) => ({ key: i.key, value: i.value }))) as { source?: unknown } | undefined;
+    if (typeof comparison?.source === 'string') {
+      const source = context.workbook.worksheets.getItemOrNullObject(comparison.source);
+      await context.sync();
+      return source.isNullObject ? undefined : readScenarioSheet(context, source, false);
+    }
+  }
   for (const kind of SCENARIO_KINDS) {
     const found = await kind.read(context, sheet);
     if (found === undefined) continue;
@@ -166,4 +186,20 @@ export async function applyScenario(context: Excel.RequestContext, sheetName: st
   const inputs = kind.check(sheetName, scenario, sheet.inputs);
   await kind.write(context, sheetName, inputs, sourceNotes);
   return { ...sheet, inputs };
+}
+
+/**
+ * Writes the live comparison of the sheet's scenarios (scenarioSheet.ts) on a new sheet
+ * "Scenarios n", against `baseline`.
+ */
+export async function writeComparisonSheet(context: Excel.RequestContext, sheetName: string, baseline: string, sourceNotes: SourceNoteMode): Promise<{ sheetName: string }> {
+  const sheet = await readScenarioSheet(context, context.workbook.worksheets.getItem(sheetName));
+  if (sheet === undefined) throw new ScenarioError(`The sheet "${sheetName}" is no longer a partage sheet with inputs.`);
+  if (sheet.scenarios.length === 0) throw new ScenarioError(`Sheet "${sheetName}" has no scenario to compare: save one first.`);
+  if (!sheet.scenarios.some((s) => s.name.toLowerCase() === baseline.toLowerCase())) throw new ScenarioError(`No scenario "${baseline}" on sheet "${sheetName}" to take as baseline.`);
+  const kind = kindOf(sheet.kind);
+  const columns: ScenarioColumn[] = [];
+  for (const scenario of sheet.scenarios) columns.push(await kind.column(scenario.name, kind.check(sheetName, scenario, sheet.inputs), sheetName));
+  const plan = planScenarioSheet(sheet.kind, sheetName, columns, sheet.scenarios.find((s) => s.name.toLowerCase() === baseline.toLowerCase())!.name);
+  return writeSheetPlan(context, plan, { prefix: SCENARIO_SHEET_PREFIX, sourceNotes, store: { kind: SCENARIO_SHEET_STORE, payload: { source: sheetName, kind: sheet.kind, baseline } } });
 }
