@@ -13,6 +13,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   // Generous limits for every test and for Testing Library's waits (test/setup/timeouts.ts).
-  setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts', '<rootDir>/test/setup/jsdom.ts'],
   reporters: ['default', '<rootDir>/test/reporters/summaryLine.js'],
 };

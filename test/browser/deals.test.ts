@@ -5,48 +5,25 @@
  * validation message naming the offer and the field, and nothing wider than the pane.
  * Screens are saved to test-output/screenshots/deal-comparison-*.png.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_COMPANION_URL } from '../../src/taskpane/companion/companionApi';
-import { launchBrowser, sharedPaneBuild, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, serveStatic, type StaticServer } from './harness';
+import type { Page } from 'playwright-core';
+import { openPane, PANE_VIEWPORT, screenshot, type OpenPane } from './harness';
 
 jest.setTimeout(120_000);
 
-let dist: string | undefined;
-let certDir: string | undefined;
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
+let pane: OpenPane;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  dist = sharedPaneBuild();
-  certDir = mkdtempSync(path.join(tmpdir(), 'partage-cert-'));
-  server = await serveStatic(dist, await makeCertificate(certDir));
-  browser = await launchBrowser();
-  const context = await paneContext(browser);
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const url = message.location().url;
-    // No companion runs here: the pane's look-up at the default address fails, as it should.
-    if (/^Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text()) && url.startsWith(DEFAULT_COMPANION_URL)) return;
-    pageErrors.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
-  });
-  await page.goto(`${server.origin}/taskpane.html`);
+  pane = await openPane();
+  page = pane.page;
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  removeDir(certDir);
+  await pane?.close();
 });
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(pane.pageErrors.splice(0)).toEqual([]);
 });
 
 const testId = (id: string) => page.getByTestId(id);

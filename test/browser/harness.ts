@@ -182,3 +182,43 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function removeDir(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
+
+export interface OpenPane {
+  page: Page;
+  server: StaticServer;
+  /** Page errors and console errors so far, to be emptied after each test (none may occur). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The pane of the shared build, served over https and open in chromium at the pane's width,
+ * outside Office; every page error and console error is collected, but for the pane's look-up
+ * of a companion at a loopback address where none runs.
+ */
+export async function openPane(): Promise<OpenPane> {
+  const dist = sharedPaneBuild();
+  const certDir = mkdtempSync(path.join(tmpdir(), 'partage-cert-'));
+  const server = await serveStatic(dist, await makeCertificate(certDir));
+  const browser = await launchBrowser();
+  const page = await (await paneContext(browser)).newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const url = message.location().url;
+    if (/^Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text()) && /^https?:\/\/(localhost|127\.0\.0\.1):\d+\//.test(url) && !url.startsWith(server.origin)) return;
+    pageErrors.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
+  });
+  await page.goto(`${server.origin}/taskpane.html`);
+  return {
+    page,
+    server,
+    pageErrors,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      removeDir(certDir);
+    },
+  };
+}

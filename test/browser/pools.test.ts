@@ -5,49 +5,26 @@
  * README log, a validation message naming the line, the layout at 350 px (nothing wider than the
  * pane), and screenshots test-output/screenshots/pool-distribution-*.png.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, sharedPaneBuild, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, SCREENSHOTS, serveStatic, type StaticServer } from './harness';
+import type { Page } from 'playwright-core';
+import { openPane, PANE_VIEWPORT, screenshot, SCREENSHOTS, type OpenPane } from './harness';
 
 jest.setTimeout(120_000);
 
-let dist: string | undefined;
-let certDir: string | undefined;
-let server: StaticServer;
-let browser: Browser;
-let context: BrowserContext;
+let pane: OpenPane;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  dist = sharedPaneBuild();
-  certDir = mkdtempSync(path.join(tmpdir(), 'partage-cert-'));
-  const certificate = await makeCertificate(certDir);
-  server = await serveStatic(dist, certificate);
-  browser = await launchBrowser();
-  context = await paneContext(browser);
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const url = message.location().url;
-    // The pane looks for a companion at its default address, where none runs in this test.
-    if (/^Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text()) && /^https?:\/\/(localhost|127\.0\.0\.1):\d+\//.test(url) && !url.startsWith(server.origin)) return;
-    pageErrors.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
-  });
-  await page.goto(`${server.origin}/taskpane.html`);
-}, 420_000);
+  pane = await openPane();
+  page = pane.page;
+}, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  removeDir(certDir);
+  await pane?.close();
 });
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(pane.pageErrors.splice(0)).toEqual([]);
 });
 
 const testId = (id: string) => page.getByTestId(id);

@@ -10,48 +10,32 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_COMPANION_URL } from '../../src/taskpane/companion/companionApi';
+import type { Page } from 'playwright-core';
 import { verifyWorkbook } from '../../src/workbook/verify';
 import { readXlsx, writeXlsx } from '../../src/workbook/xlsxFile';
 import { negotiationWorkbook } from '../workbook/fixtures';
-import { launchBrowser, makeCertificate, paneContext, PANE_VIEWPORT, removeDir, screenshot, serveStatic, sharedPaneBuild, type StaticServer } from './harness';
+import { openPane, PANE_VIEWPORT, removeDir, screenshot, type OpenPane } from './harness';
 
 jest.setTimeout(120_000);
 
-let dist: string | undefined;
 let dir: string | undefined;
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
+let pane: OpenPane;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  dist = sharedPaneBuild();
   dir = mkdtempSync(path.join(tmpdir(), 'partage-share-'));
   writeFileSync(path.join(dir, 'negotiation.xlsx'), await writeXlsx(negotiationWorkbook()));
-  server = await serveStatic(dist, await makeCertificate(dir));
-  browser = await launchBrowser();
-  const context = await paneContext(browser);
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const url = message.location().url;
-    if (/^Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(message.text()) && url.startsWith(DEFAULT_COMPANION_URL)) return;
-    pageErrors.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
-  });
-  await page.goto(`${server.origin}/taskpane.html`);
+  pane = await openPane();
+  page = pane.page;
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await pane?.close();
   removeDir(dir);
 });
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(pane.pageErrors.splice(0)).toEqual([]);
 });
 
 const testId = (id: string) => page.getByTestId(id);

@@ -19,12 +19,6 @@ import { permutationShapley } from '../../src/engine/shapley/sampling';
 import { bruteForceShapley } from '../helpers/bruteForce';
 import { cell, createExcelMock, getSheet, setCells, workbookState } from './excelMock';
 
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 /** As engineWorker.ts, on a later turn; `hold` keeps it from starting (to cancel it first). */
 class FakeWorker implements EngineWorker {

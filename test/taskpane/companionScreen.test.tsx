@@ -13,12 +13,6 @@ import { CompanionScreen } from '../../src/taskpane/companion/CompanionScreen';
 import { memoryStorage, SETTINGS_KEY, type SettingsStorage } from '../../src/taskpane/companion/companionSettings';
 
 // Fluent's positioning (tooltips) watches sizes; jsdom has no ResizeObserver.
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 const URL_ = 'https://localhost:3917';
 const TOKEN = 'ab'.repeat(32);

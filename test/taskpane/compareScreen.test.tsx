@@ -15,12 +15,6 @@ import { bruteForceBanzhafExact, bruteForceShapleyExact } from '../helpers/brute
 import { nearestDouble } from '../helpers/rational';
 import { cell, createExcelMock, getSheet, setCells, workbookState, type ExcelMock } from './excelMock';
 
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 jest.setTimeout(60_000);
 

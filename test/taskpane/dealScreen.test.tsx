@@ -13,12 +13,6 @@ import { parseForecast, parseSchedule, validateDeal, exampleDealDraft, emptyDeal
 import type { WorkbookAccess } from '../../src/taskpane/excel/workbook';
 import { cell, createExcelMock, getSheet, workbookState, type ExcelMock } from './excelMock';
 
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 jest.setTimeout(60_000);
 

@@ -14,12 +14,6 @@ import type { WorkbookAccess } from '../../src/taskpane/excel/workbook';
 import { cell, createExcelMock, getSheet, setCells, workbookState, type ExcelMock } from './excelMock';
 import { fehrInputs } from './pressFixtures';
 
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 const text = (element: Element | null): string => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 

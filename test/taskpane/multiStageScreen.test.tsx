@@ -16,12 +16,6 @@ import { bruteForceOwenExact } from '../helpers/bruteForce';
 import { nearestDouble, Rational, ratFromNumber } from '../helpers/rational';
 import { cell, createExcelMock, getSheet, workbookState, type ExcelMock } from './excelMock';
 
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 jest.setTimeout(60_000);
 

@@ -13,12 +13,6 @@ import { PoolScreen } from '../../src/taskpane/pools/PoolScreen';
 import { cell, createExcelMock, getSheet, setCells, workbookState, type ExcelMock } from './excelMock';
 import { referenceSplit, type Row } from './poolReference';
 
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 jest.setTimeout(60_000);
 

@@ -16,26 +16,9 @@ import {
 import { StoredSheetError } from '../../src/taskpane/excel/sheetStore';
 import type { PoolInputs } from '../../src/taskpane/pools/poolModel';
 import { cell, createExcelMock, getSheet, setCells, workbookState, type SheetState } from './excelMock';
+import { readmePoolInputs } from './poolFixtures';
 
-/** The README's log (DESIGN §7.2), pool 100, threshold {5, 2}. */
-function example(): PoolInputs {
-  return {
-    title: 'March',
-    source: 'README example',
-    amount: 100,
-    usage: [
-      ['U1', 'A', 6, 2],
-      ['U1', 'B', 2, 0],
-      ['U2', 'A', 1, 0],
-      ['U2', 'C', 1, 1],
-      ['U3', 'B', 10, 0],
-    ],
-    minPlays: 5,
-    minUsers: 2,
-    boost: 2,
-    decimals: 2,
-  };
-}
+const example = readmePoolInputs;
 
 const HOLDERS = ['A', 'B', 'C'];
 const OPTIONS = 'Threshold,Boost,Decimals,UserCap';

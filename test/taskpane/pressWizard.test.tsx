@@ -14,12 +14,6 @@ import { cell, createExcelMock, getSheet, workbookState, type ExcelMock } from '
 import { fehrInputs, tieredInputs } from './pressFixtures';
 
 // jsdom lacks ResizeObserver, which Fluent's MessageBar uses to reflow its actions.
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 const text = (element: Element | null): string => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 

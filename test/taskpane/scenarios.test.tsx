@@ -14,19 +14,13 @@ import { readPoolSheet, writePoolSheet } from '../../src/taskpane/excel/poolShee
 import { writePressSheet } from '../../src/taskpane/excel/pressSheet';
 import { readPressSheet } from '../../src/taskpane/excel/pressStore';
 import type { WorkbookAccess } from '../../src/taskpane/excel/workbook';
-import type { PoolInputs } from '../../src/taskpane/pools/poolModel';
 import { ScenarioScreen } from '../../src/taskpane/scenarios/ScenarioScreen';
 import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_STORE, ScenarioError, writeComparisonSheet } from '../../src/taskpane/scenarios/scenarioStore';
 import { exampleInputs } from './dealFixtures';
 import { cell, createExcelMock, getSheet, workbookState, type ExcelMock } from './excelMock';
+import { readmePoolInputs } from './poolFixtures';
 import { fehrInputs } from './pressFixtures';
 
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 jest.setTimeout(60_000);
 
@@ -138,22 +132,7 @@ describe('scenarios of a press calculation and of a pool distribution', () => {
   });
 
   test('a pool scenario keeps the parameters, not the log: applied, it splits the log the sheet holds', async () => {
-    const inputs: PoolInputs = {
-      title: 'March',
-      source: 'README example',
-      amount: 100,
-      usage: [
-        ['U1', 'A', 6, 2],
-        ['U1', 'B', 2, 0],
-        ['U2', 'A', 1, 0],
-        ['U2', 'C', 1, 1],
-        ['U3', 'B', 10, 0],
-      ],
-      minPlays: 5,
-      minUsers: 2,
-      boost: 2,
-      decimals: 2,
-    };
+    const inputs = readmePoolInputs();
     const mock = createExcelMock(workbookState('Data'));
     await writePoolSheet(mock.context, inputs, ['A', 'B', 'C'], { sourceNotes: 'notes' });
     const saved = await saveScenario(mock.context, 'Pools 1', 'pool of 100', NOW);

@@ -29,12 +29,6 @@ URL.createObjectURL = (blob: Blob) => {
   return `blob:copy-${objectUrls.length}`;
 };
 URL.revokeObjectURL = () => undefined;
-class NoResizeObserver {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-}
-(globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoResizeObserver;
 
 jest.setTimeout(120_000);
 
