@@ -7,7 +7,7 @@
  * It is deliberately small: it evaluates what a partage formula's arguments are made of in the
  * sheets the pane writes and in what users type around them (ranges, names, constants,
  * arithmetic, comparisons, IF, HSTACK/VSTACK, SUM, MIN, MAX, ROUND, ABS, AND, OR, NOT,
- * TRANSPOSE, INDEX, ROW, COLUMN, NPV). Anything else is not guessed at: it throws NotCheckableError naming what
+ * TRANSPOSE, INDEX, ROW, COLUMN, NPV, LET). Anything else is not guessed at: it throws NotCheckableError naming what
  * it met, and verify reports the figure as not checkable for that reason. (No spreadsheet
  * engine on the npm registry is both faithful and under a licence we can ship; the tests check
  * this one against LibreOffice.)
@@ -34,6 +34,8 @@ export interface EvaluationContext {
   sheet: string;
   /** Every PARTAGE call, outermost last (after its arguments). */
   calls?: PartageCall[];
+  /** The names LET binds, lower case. */
+  locals?: ReadonlyMap<string, Matrix>;
 }
 
 const err = (code: string): CellValue => ({ error: code });
@@ -59,6 +61,8 @@ async function readName(text: string, ctx: EvaluationContext, depth: number): Pr
     name = text.slice(bang + 1);
   }
   const lower = name.toLowerCase();
+  const local = bang < 0 ? ctx.locals?.get(lower) : undefined;
+  if (local !== undefined) return local;
   const found =
     ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope?.toLowerCase() === sheet.toLowerCase()) ??
     ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope === undefined);
@@ -349,6 +353,17 @@ async function callOf(rawName: string, args: Expr[], ctx: EvaluationContext, dep
         const b = truth(v);
         return typeof b === 'boolean' ? !b : b;
       });
+    case 'LET': {
+      // LET(name, value, …, calculation): each value sees the names bound before it.
+      if (args.length < 3 || args.length % 2 === 0) throw new NotCheckableError('LET with a name without a value');
+      const locals = new Map(ctx.locals ?? []);
+      for (let i = 0; i + 1 < args.length; i += 2) {
+        const bound = args[i].length === 1 && args[i][0].kind === 'operand' ? (args[i][0] as { text: string }).text : undefined;
+        if (bound === undefined) throw new NotCheckableError('LET with a name that is not a plain name');
+        locals.set(bound.toLowerCase(), await evaluateExpr(args[i + 1], { ...ctx, locals }, depth));
+      }
+      return evaluateExpr(args[args.length - 1], { ...ctx, locals }, depth);
+    }
     case 'ROW':
     case 'COLUMN': {
       // The positions of a reference (or a name's): a column of row numbers, a row of column numbers.

@@ -6,13 +6,16 @@
  * sheet of scenarios too (each column from its own inputs, the differences following the
  * Baseline cell).
  */
+import { writeCompareSheet } from '../../src/taskpane/excel/compareSheet';
 import { writeDealSheet } from '../../src/taskpane/excel/dealSheet';
+import { writePoolSheet } from '../../src/taskpane/excel/poolSheet';
 import { writePressSheet } from '../../src/taskpane/excel/pressSheet';
 import { saveScenario, writeComparisonSheet } from '../../src/taskpane/scenarios/scenarioStore';
 import { sheetNamed, type WorkbookModel } from '../../src/workbook/model';
 import { readXlsx, writeXlsx } from '../../src/workbook/xlsxFile';
 import { createExcelMock, getSheet, workbookState } from '../taskpane/excelMock';
 import { exampleInputs, offer } from '../taskpane/dealFixtures';
+import { readmePoolInputs } from '../taskpane/poolFixtures';
 import { fehrInputs, tieredInputs } from '../taskpane/pressFixtures';
 import { LIBREOFFICE_TIMEOUT_MS, recalculateWithLibreOffice, requireLibreOffice } from './libreoffice';
 import { computedByEngines, modelOfMock, valueAt } from './paneSheets';
@@ -167,5 +170,56 @@ describe('the comparison of scenarios', () => {
     const moved = await recalculated(computed);
     expect(near(valueAt(moved, sheetName, `C${base}`), 350e6)).toBe(true);
     expect(near(valueAt(moved, sheetName, `C${amount}`), 175e6)).toBe(true);
+  });
+});
+
+/** The cells a sheet-scoped name covers, as addresses. */
+function namedCells(model: WorkbookModel, sheet: string, name: string): string[] {
+  const ref = model.names.find((n) => n.name === name && n.scope === sheet)!.ref;
+  const [from, to = from] = ref.split('!').pop()!.replace(/\$/g, '').split(':');
+  const column = from.replace(/\d+$/, '');
+  const [r1, r2] = [Number(from.replace(/^[A-Z]+/, '')), Number(to.replace(/^[A-Z]+/, ''))];
+  return from.replace(/\d+$/, '') === to.replace(/\d+$/, '') ? Array.from({ length: r2 - r1 + 1 }, (_, k) => `${column}${r1 + k}`) : [from];
+}
+
+describe('the pool distribution sheet', () => {
+  test('the README’s log with the threshold {5, 2}: the three models, each holder’s gain or loss, the biggest winner', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    const { sheetName, plan } = await writePoolSheet(mock.context, readmePoolInputs(), ['A', 'B', 'C'], { sourceNotes: 'notes' });
+    const model = modelOfMock(mock.state);
+    const computed = await computedByEngines(model);
+    const column = (name: string) => namedCells(model, sheetName, name).map((a) => valueAt(computed, sheetName, a));
+    // Market: C (1 play, 1 user) is out, 7 : 12. User-centric: U1, U2, U3 carry 100/3 each: A 100/3 × (6/8 + 1), B 100/3 × (2/8 + 1).
+    // Artist-centric (README): 40.91, 54.55, 4.54.
+    expect(column('Market')).toEqual([36.84, 63.16, 0]);
+    expect(column('UserCentric')).toEqual([58.33, 41.67, 0]);
+    expect(column('ArtistCentric')).toEqual([40.91, 54.55, 4.54]);
+    expect(column('UserGain').map((x) => Number((x as number).toFixed(2)))).toEqual([21.49, -21.49, 0]);
+    expect(column('ArtistGain').map((x) => Number((x as number).toFixed(2)))).toEqual([4.07, -8.61, 4.54]);
+    expect(valueAt(computed, sheetName, `B${plan.table.total}`)).toBe(100);
+    // The biggest winner of user-centric against market-centric, by MAX and MATCH.
+    const winner = valueAt(computed, sheetName, `B${plan.winners.winnerRow}`);
+    expect(String(winner)).toMatch(/^A\b/);
+  });
+});
+
+describe('the compare-methods sheet', () => {
+  test('the report’s Box 3: Shapley 45, 30, 25; pro rata of the stand-alone values; the empty core shows in the verdicts', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    const { sheetName, plan } = await writeCompareSheet(mock.context, { title: 'Box 3', source: 'Box 3', players: ['A', 'B', 'C'], values: [0, 50, 40, 80, 30, 80, 60, 100] }, { sourceNotes: 'notes' });
+    const computed = await computedByEngines(modelOfMock(mock.state));
+    const values = (range: string) => {
+      const [from, to] = range.split(':');
+      const column = from.replace(/\d+$/, '');
+      return Array.from({ length: Number(to.slice(column.length)) - Number(from.slice(column.length)) + 1 }, (_, k) => valueAt(computed, sheetName, `${column}${Number(from.slice(column.length)) + k}`) as number);
+    };
+    const method = (m: string) => plan.methodRanges.find((r) => r.method === m)!;
+    expect(values(method('shapley').range).map((x) => Number(x.toFixed(9)))).toEqual([45, 30, 25]);
+    // v(N) × v({i}) / Σ v({j}) = 100 × 50, 40, 30 / 120.
+    expect(values(method('proRata').range).map((x) => Number(x.toFixed(9)))).toEqual([41.666666667, 33.333333333, 25]);
+    // Shapley: {A,C} (80 − 70) and {B} (40 − 30) both gain 10; no split of 100 is stable (v(A) + v(B) + v(C) = 120).
+    expect(valueAt(computed, sheetName, method('shapley').excess)).toBeCloseTo(10, 9);
+    expect(String(valueAt(computed, sheetName, method('shapley').verdict))).toMatch(/ would gain 10 alone$/);
+    for (const m of plan.methodRanges) expect([m.method, valueAt(computed, sheetName, m.verdict)]).not.toEqual([m.method, 'stable']);
   });
 });

@@ -8,6 +8,7 @@
  * change (they may read native cells, which may read them).
  */
 import { makeCopy } from '../../src/workbook/copy';
+import { evaluateFormula } from '../../src/workbook/evaluate';
 import { evaluateFigure, findFigures } from '../../src/workbook/figures';
 import { addressOf, boxCells, parseBox, sheetNamed, type CellValue, type ModelCell, type ModelSheet, type WorkbookModel } from '../../src/workbook/model';
 import { readXlsx, writeXlsx } from '../../src/workbook/xlsxFile';
@@ -27,6 +28,26 @@ export function modelOfMock(state: WorkbookState): WorkbookModel {
   });
   const names = state.sheets.flatMap((s) => s.names.map((n) => ({ name: n.name, scope: s.name, ref: n.reference })));
   return { sheets, names };
+}
+
+/**
+ * Excel 365 saves a native formula that spills (a pro rata over a column, say) as an array
+ * formula over its range; the mock does not compute, so the range is found here by evaluating
+ * the formula's shape with verify's evaluator (formulas it does not read are left as they are).
+ */
+async function markSpills(model: WorkbookModel): Promise<void> {
+  for (const sheet of model.sheets) {
+    for (const [address, cell] of sheet.cells) {
+      if (cell.formula === undefined || cell.arrayRef !== undefined || /PARTAGE\./i.test(cell.formula)) continue;
+      try {
+        const result = await evaluateFormula(cell.formula, { model, sheet: sheet.name });
+        const anchor = parseBox(address);
+        if (result.length * result[0].length > 1) cell.arrayRef = `${address}:${addressOf({ row: anchor.top + result.length - 1, column: anchor.left + result[0].length - 1 })}`;
+      } catch {
+        // Not ours to read: LibreOffice computes it as written.
+      }
+    }
+  }
 }
 
 /** Computes the PARTAGE figures of `model` in place from its current values; true when one changed. */
@@ -58,6 +79,7 @@ async function partagePass(model: WorkbookModel): Promise<boolean> {
  */
 export async function computedByEngines(model: WorkbookModel, rounds = 4): Promise<WorkbookModel> {
   let computed: WorkbookModel | undefined;
+  await markSpills(model);
   for (let round = 0; round < rounds; round++) {
     const changed = await partagePass(model);
     if (computed !== undefined && !changed) return computed;

@@ -2,7 +2,8 @@
  * The open workbook as the workbook model (src/workbook/model.ts), so that the pane makes the
  * copy for the other side and verifies the figures with the same code as `partage copy` and
  * `partage verify`: every sheet's used range (values, formulas, number formats), the names of
- * the workbook and of each sheet, and the range each partage formula spills to (ExcelApi 1.12).
+ * the workbook and of each sheet, and the range each formula spills to (ExcelApi 1.12): the
+ * copy writes a spilling formula as an array formula over that range, as Excel saves one.
  */
 import { ERROR_VALUES } from '../../workbook/errorValues';
 import type { CellValue, ModelCell, ModelName, ModelSheet, WorkbookModel } from '../../workbook/model';
@@ -55,7 +56,7 @@ export async function readOpenWorkbook(context: Excel.RequestContext): Promise<W
         const address = addressOf({ row: origin.row + r, column: origin.column + c });
         const cell: ModelCell = { value, ...(hasFormula ? { formula } : {}), ...(typeof numberFormat === 'string' && numberFormat !== 'General' ? { numFmt: numberFormat } : {}) };
         cells.set(address, cell);
-        if (hasFormula && /PARTAGE\./i.test(formula)) {
+        if (hasFormula) {
           const spill = sheet.getRange(address).getSpillingToRangeOrNullObject();
           spill.load('address');
           spills.push({ sheet: model, address, range: spill });
