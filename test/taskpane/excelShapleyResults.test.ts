@@ -81,6 +81,20 @@ describe('writeShapleyResults', () => {
     expect(cell(sheet, 'I6')?.numberFormat).toBe('General');
   });
 
+  test('puts the provenance of the values (method, seed, samples, backend, engine) in a note on the first value, or its prompt', async () => {
+    const mock = createExcelMock(workbookState('Data'));
+    await writeShapleyResults(mock.context, sampled(), { now: NOW, sourceNotes: 'notes' });
+    expect(getSheet(mock.state, 'Shapley 1').notes).toEqual([
+      {
+        address: 'B4',
+        text: 'Shapley values of News corpus, saturating scale: permutation sampling (antithetic); seed 42; 1,000 permutations; backend webgpu (NVIDIA H100); engine 0.1.0. The full record is beside the table.',
+      },
+    ]);
+    const exact = createExcelMock(workbookState('Data'));
+    await writeShapleyResults(exact.context, { ...sampled(), method: 'exact (bitmask)', standardErrors: undefined, seed: undefined, permutations: undefined }, { now: NOW });
+    expect(cell(getSheet(exact.state, 'Shapley 1'), 'B4')?.prompt).toMatchObject({ showPrompt: true, title: 'Source', message: 'Shapley values of News corpus, saturating scale: exact (bitmask); backend webgpu (NVIDIA H100); engine 0.1.0. The full record is beside the table.' });
+  });
+
   test('adds a clustered bar chart of the values', async () => {
     const mock = createExcelMock(workbookState('Data'));
     await writeShapleyResults(mock.context, sampled(), { now: NOW });

@@ -67,7 +67,7 @@ export function ResultsView({ result, workbook }: { result: ShapleyResultForShee
     setWriting(true);
     setWritten(undefined);
     try {
-      const { sheetName, tableName } = await workbook.run((context) => writeShapleyResults(context, result));
+      const { sheetName, tableName } = await workbook.run((context) => writeShapleyResults(context, result, { sourceNotes: workbook.supports('1.18') ? 'notes' : 'prompts' }));
       setWritten({ intent: 'success', text: `Written to sheet "${sheetName}" (table ${tableName}, with a bar chart).` });
     } catch (error) {
       setWritten({ intent: 'error', text: `Could not write the results: ${error instanceof Error ? error.message : String(error)}` });

@@ -6,7 +6,9 @@
  * or pre-nucleolus is written in the same table (it is an allocation too, and exact: no standard
  * error), titled as what it is. The distribution screen finds the latest such table by its name.
  */
-import { columnLetter, rangeAddress } from './a1';
+import { cellAddress, columnLetter, rangeAddress } from './a1';
+import { addSourceNote } from './plannedSheet';
+import type { SourceNoteMode } from './pressSheet';
 import { sheetNames } from './sheetNames';
 
 export interface ShapleyResultForSheet {
@@ -30,6 +32,21 @@ export interface ShapleyResultForSheet {
 export interface ShapleyResultsOptions {
   /** The time written as "Written"; now by default. */
   now?: Date;
+  /** Where the provenance note of the values goes: a note (ExcelApi 1.18), else the cell's prompt. Default 'prompts'. */
+  sourceNotes?: SourceNoteMode;
+}
+
+/** The provenance of the values, in a note on the first value: it travels with the cell when copied. */
+export function shapleySourceNote(result: ShapleyResultForSheet): string {
+  const sampled = !isExact(result) || result.seed !== undefined;
+  const parts = [
+    `${resultTitle(result)} of ${result.game}: ${result.method}`,
+    ...(sampled ? [`seed ${result.seed ?? '—'}`, `${(result.permutations ?? result.samples ?? 0).toLocaleString('en-US')} ${result.permutations !== undefined ? 'permutations' : 'samples'}`] : []),
+    `backend ${result.backend}`,
+    ...(result.solver ? [`LP solver ${result.solver.name} ${result.solver.version}`] : []),
+    `engine ${result.engineVersion}`,
+  ];
+  return `${parts.join('; ')}. The full record is beside the table.`;
 }
 
 export const SHAPLEY_TABLE_PREFIX = 'partageShapley';
@@ -148,6 +165,7 @@ export async function writeShapleyResults(
   const values = sheet.getRange(rangeAddress(1, TABLE_TOP + 1, 1, lastRow));
   values.values = result.values.map((v) => [v]);
   values.numberFormat = result.values.map(() => [VALUE_FORMAT]);
+  addSourceNote(sheet, { address: cellAddress(1, TABLE_TOP + 1), text: shapleySourceNote(result) }, options.sourceNotes ?? 'prompts');
   const shares = sheet.getRange(rangeAddress(2, TABLE_TOP + 1, 2, lastRow));
   shares.formulas = result.values.map(() => ['=[@Value]/SUM([Value])']);
   shares.numberFormat = result.values.map(() => [SHARE_FORMAT]);
