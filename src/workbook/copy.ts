@@ -9,7 +9,7 @@
  */
 import { ENGINE_VERSION } from '../engine/version';
 import { evaluateFigure, findFigures, METHODS, type Figure } from './figures';
-import { parseFormula } from './formula';
+import { parseFormula, renderExpr } from './formula';
 import { nativeTranslation } from './nativeFormulas';
 import { boxCells, isErrorValue, parseBox, sheetNamed, type CellValue, type ModelCell, type ModelSheet, type WorkbookModel } from './model';
 
@@ -44,7 +44,7 @@ function inputsOf(formula: string): string {
   const tree = parseFormula(formula);
   const call = tree.find((i) => i.kind === 'call');
   if (call === undefined || call.kind !== 'call') return '';
-  return call.args.map((a) => (a.length === 0 ? '(omitted)' : a.map((i) => (i.kind === 'operand' ? (i.subtype === 'text' ? `"${i.text}"` : i.text) : '…')).join(''))).join('; ');
+  return call.args.map((a) => (a.length === 0 ? '(omitted)' : renderExpr(a))).join('; ');
 }
 
 function cloneSheet(sheet: ModelSheet): ModelSheet {

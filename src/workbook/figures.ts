@@ -5,6 +5,7 @@
  * digest of the function's name and the arguments it was given.
  */
 import { ENGINE_VERSION } from '../engine/version';
+import { findFunction } from '../functions/registry';
 import { evaluateFormula, NotCheckableError, type Matrix, type PartageCall } from './evaluate';
 import { callsOf, canonicalPartageFormula, parseFormula, partageFunctionName } from './formula';
 import { boxCells, parseBox, type WorkbookModel } from './model';
@@ -65,9 +66,13 @@ export const METHODS: Readonly<Record<string, string>> = {
   POOLSPLIT: 'exact, largest-remainder rounding',
 };
 
-/** Canonical JSON of a call: the function's name and its arguments as the adapter received them. */
+/**
+ * Canonical JSON of a call: the function's name and its arguments as the adapter received them,
+ * one per parameter (an omitted one null), so that F(a, b) and F(a, b, ) digest alike.
+ */
 export function callText(call: Pick<PartageCall, 'name' | 'args'>): string {
-  return JSON.stringify([call.name, call.args.map((a) => a ?? null)]);
+  const count = Math.max(findFunction(call.name)?.parameters.length ?? 0, call.args.length);
+  return JSON.stringify([call.name, Array.from({ length: count }, (_, i) => call.args[i] ?? null)]);
 }
 
 export async function sha256Hex(text: string): Promise<string> {

@@ -5,6 +5,7 @@
  * names, array formulas, sheet-scoped names); and a copy for the other side, through its About
  * sheet and digests.
  */
+import { createHash } from 'node:crypto';
 import { makeCopy } from '../../src/workbook/copy';
 import { sheetNamed, type WorkbookModel } from '../../src/workbook/model';
 import { verifyWorkbook, type FigureReport } from '../../src/workbook/verify';
@@ -126,5 +127,35 @@ describe('partage verify, on a copy for the other side', () => {
   test('a copy of a copy is refused', async () => {
     const { model } = await makeCopy(negotiationWorkbook());
     await expect(makeCopy(model)).rejects.toThrow('This workbook already has a sheet "About these figures": it is a copy; copy the original instead.');
+  });
+});
+
+describe('the About sheet of the copy', () => {
+  test('one row per figure: where, function, formula, inputs, value, method, seed, engine version, digest, what the copy holds', async () => {
+    const { model } = await makeCopy(negotiationWorkbook());
+    const about = sheetNamed(model, 'About these figures')!;
+    const row = (r: number) => ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'].map((c) => about.cells.get(`${c}${r}`)?.value);
+    expect(row(4)).toEqual(['Figure', 'Function', 'Formula in the original', 'Inputs', 'Value', 'Method', 'Seed', 'Engine version', 'SHA-256 of function and inputs', 'In this copy']);
+    const levy = row(13);
+    expect(levy.slice(0, 7)).toEqual([
+      'Deals!D10:D14',
+      'PARTAGE.LICENCEPAYMENTS',
+      '=PARTAGE.LICENCEPAYMENTS(IF(RevenueBase>Exemption,RevenueBase-Exemption,0),LevyRate)',
+      'IF(RevenueBase>Exemption,RevenueBase-Exemption,0); LevyRate',
+      '5×1: 2000; 6000; 10000; 13000; 16000',
+      'exact decimal arithmetic',
+      'none (deterministic)',
+    ]);
+    expect(levy[8]).toMatch(/^[0-9a-f]{64}$/);
+    expect(levy[9]).toBe('native formula');
+    expect(row(14)[9]).toBe('values (Excel has no function equivalent to PARTAGE.SHAPLEY)');
+  });
+
+  test('the digest is SHA-256 of the function’s name and its arguments as the adapter receives them', async () => {
+    const { model } = await makeCopy(negotiationWorkbook());
+    const digest = sheetNamed(model, 'About these figures')!.cells.get('I5')?.value;
+    // Press!B4: TRANSFERBASE(Revenue, LinkShare, CounterfactualShare) = ([[1e9]], [[0.55]], [[0.7]]), deductions omitted.
+    const expected = createHash('sha256').update(JSON.stringify(['TRANSFERBASE', [[[1000000000]], [[0.55]], [[0.7]], null]])).digest('hex');
+    expect(digest).toBe(expected);
   });
 });
