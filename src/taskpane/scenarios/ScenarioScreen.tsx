@@ -4,8 +4,9 @@
  * one. They are kept with the sheet in the workbook (scenarioStore.ts). The screen follows the
  * active sheet.
  */
-import { Body1, Button, Caption1, Field, Input, makeStyles, Select, MessageBar, MessageBarBody, MessageBarTitle, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
+import { Body1, Button, Caption1, Field, Input, makeStyles, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
 import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_KINDS, writeComparisonSheet, type ScenarioSheet } from './scenarioStore';
 
@@ -22,8 +23,6 @@ const useStyles = makeStyles({
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS },
 });
 
-type Status = { intent: 'success' | 'error'; title: string; text: string };
-
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps): JSX.Element {
@@ -32,7 +31,7 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
   const [looked, setLooked] = useState(false);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
+  const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [baseline, setBaseline] = useState('');
   const comparison = useRef<string | undefined>(undefined);
   const reason = workbookUnavailableReason(workbook);
@@ -173,14 +172,7 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
           )}
         </>
       )}
-      {status && (
-        <MessageBar intent={status.intent} data-testid="scenarios-status">
-          <MessageBarBody>
-            <MessageBarTitle>{status.title}</MessageBarTitle>
-            {status.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetStatusBar status={status} testId="scenarios" />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { WorkbookModel } from '../../workbook/model';
 import type { Verdict, VerifyReport } from '../../workbook/verify';
 import { readOpenWorkbook } from '../excel/openWorkbook';
+import { SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { excelWorkbook, type WorkbookAccess } from '../excel/workbook';
 
 export interface ShareScreenProps {
@@ -41,8 +42,6 @@ interface CopyMade {
   figures: number;
   native: number;
 }
-
-type Outcome = { intent: 'error'; title: string; text: string };
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -143,7 +142,7 @@ function CopyReady({ copy, testId, onOpen }: { copy: CopyMade; testId: string; o
 export function ShareScreen({ workbook = excelWorkbook }: ShareScreenProps): JSX.Element {
   const styles = useStyles();
   const [busy, setBusy] = useState<string | undefined>(undefined);
-  const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
+  const [outcome, setOutcome] = useState<SheetStatus | undefined>(undefined);
   const [copy, setCopy] = useState<CopyMade | undefined>(undefined);
   const [report, setReport] = useState<VerifyReport | undefined>(undefined);
   const [file, setFile] = useState<{ name: string; model: WorkbookModel } | undefined>(undefined);
@@ -257,14 +256,7 @@ export function ShareScreen({ workbook = excelWorkbook }: ShareScreenProps): JSX
         {fileReport && <ReportTable report={fileReport} testId="share-file-report" />}
       </section>
 
-      {outcome && (
-        <MessageBar intent={outcome.intent} data-testid="share-status">
-          <MessageBarBody>
-            <MessageBarTitle>{outcome.title}</MessageBarTitle>
-            {outcome.text}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <SheetStatusBar status={outcome} testId="share" />
     </section>
   );
 }
