@@ -16,7 +16,9 @@ import { readPressSheet } from '../../src/taskpane/excel/pressStore';
 import type { WorkbookAccess } from '../../src/taskpane/excel/workbook';
 import { ScenarioScreen } from '../../src/taskpane/scenarios/ScenarioScreen';
 import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_STORE, ScenarioError, writeComparisonSheet } from '../../src/taskpane/scenarios/scenarioStore';
-import { exampleInputs } from './dealFixtures';
+import { evaluateFormula } from '../../src/workbook/evaluate';
+import { modelOfMock } from '../workbook/paneSheets';
+import { exampleInputs, offer } from './dealFixtures';
 import { cell, createExcelMock, getSheet, workbookState, type ExcelMock } from './excelMock';
 import { readmePoolInputs } from './poolFixtures';
 import { fehrInputs } from './pressFixtures';
@@ -109,6 +111,24 @@ describe('the comparison sheet', () => {
     expect(sheet.customProperties.some((p) => p.key === 'partage.scenarioComparison')).toBe(true);
     // On the comparison sheet, the scenarios are those of the sheet it compares.
     await expect(readScenarioSheet(mock.context, mock.context.workbook.worksheets.getItem(sheetName))).resolves.toMatchObject({ sheetName: 'Deals 1', kind: 'deal' });
+  });
+
+  test('a tiered share and the levy: the column formulas give the hand-computed totals (through verify’s evaluator and our adapters)', async () => {
+    const mock = await dealWorkbook();
+    const tiered = exampleInputs();
+    tiered.offers.splice(5, 0, offer({ name: 'Tiered', kind: 'share', schedule: [{ from: 0, rate: 0.08 }, { from: 500000, rate: 0.1 }, { from: 1000000, rate: 0.12 }], scheduleMode: 'marginal' }));
+    await writeDealSheet(mock.context, tiered, { sheetName: 'Deals 1', sourceNotes: 'notes' });
+    await saveScenario(mock.context, 'Deals 1', 'tiered', NOW);
+    const { sheetName } = await writeComparisonSheet(mock.context, 'Deals 1', 'tiered', 'notes');
+    const model = modelOfMock(mock.state);
+    const sheet = model.sheets.find((x) => x.name === sheetName)!;
+    const rowOf = (label: string) => [...sheet.cells].find(([a, c]) => a.startsWith('A') && c.value === label)![0].slice(1);
+    const value = async (label: string) => (await evaluateFormula(sheet.cells.get(`B${rowOf(label)}`)!.formula!, { model, sheet: sheetName }))[0][0];
+    // 8 % to 500k, 10 % to 1M, 12 % above, on 400k, 600k, 800k, 950k, 1.1M: 32k + 50k + 70k + 85k + 102k.
+    await expect(value('Tiered: total, base')).resolves.toBe(339000);
+    // The levy: 2 % of 100k, 300k, 500k, 650k, 800k above the 300k exemption.
+    await expect(value('Commons levy 2 %: total, base')).resolves.toBe(47000);
+    await expect(value('Advance + 12 %: total, base')).resolves.toBe(462000);
   });
 
   test('no scenario, or a baseline that is not one: refused with the reason', async () => {
