@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ORIGINS, DEFAULT_PORT, defaultDataDir } from '../companion/defaults';
 import type { RunningCompanion } from '../companion/service';
@@ -12,6 +13,8 @@ interface CompanionFlags {
   threads?: number;
   jobs?: number;
   pair?: boolean;
+  redis?: string;
+  shared?: string;
 }
 
 function wholeNumber(least: number, most: number) {
@@ -52,6 +55,8 @@ export function addCompanionCommand(program: Command, io: CliIo, setStatus: (sta
     .addOption(new Option('-t, --threads <n>', 'worker threads (default: all cores)').argParser(wholeNumber(1, 1024)))
     .addOption(new Option('-j, --jobs <n>', 'jobs running at once (default 2)').argParser(wholeNumber(1, 64)))
     .addOption(new Option('--pair', 'print a new one-time pairing code for the task pane: asks the companion already running on --port, or starts one'))
+    .addOption(new Option('--redis <url>', 'coordinate a cluster: queue the units on this Redis (redis://[user:password@]host:port, rediss:// for TLS) for `partage worker`s'))
+    .addOption(new Option('--shared <dir>', 'with --redis: the directory shared with the workers, for the jobs\' contexts (default: <data-dir>/cluster)'))
     .action((flags: CompanionFlags) => {
       setStatus(EXIT.ok);
       void (flags.pair ? pairThenRun(flags, io, setStatus) : run(flags, io, setStatus));
@@ -73,6 +78,7 @@ async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number)
       origins: flags.origin ?? DEFAULT_ORIGINS,
       threads: flags.threads,
       maxConcurrent: flags.jobs,
+      ...(flags.redis ? { cluster: { redis: flags.redis, sharedDir: flags.shared ?? path.join(flags.dataDir, 'cluster'), size: flags.threads } } : {}),
       log: (line) => io.writeErr(`${line}\n`),
     });
   } catch (error) {
@@ -126,4 +132,51 @@ async function pairThenRun(flags: CompanionFlags, io: CliIo, setStatus: (status:
     return;
   }
   await run(flags, io, setStatus);
+}
+
+interface WorkerFlags {
+  redis: string;
+  shared: string;
+  threads?: number;
+  name?: string;
+}
+
+/**
+ * `partage worker --redis URL --shared DIR`: joins a cluster and runs the companion's units on
+ * this machine's threads until interrupted (Ctrl+C or SIGTERM: the units running finish first).
+ */
+export function addWorkerCommand(program: Command, io: CliIo, setStatus: (status: number) => void): Command {
+  return program
+    .command('worker')
+    .description('join a cluster: run the units a `partage companion --redis` queues, on this machine\'s threads')
+    .requiredOption('--redis <url>', 'the Redis of the cluster (redis://[user:password@]host:port, rediss:// for TLS)')
+    .requiredOption('--shared <dir>', 'the directory the companion writes the jobs\' contexts to (a shared disk or mount)')
+    .addOption(new Option('-t, --threads <n>', 'threads (default: all cores)').argParser(wholeNumber(1, 1024)))
+    .addOption(new Option('--name <name>', 'the worker\'s name in logs and /v1/health (default: host-pid)'))
+    .action((flags: WorkerFlags) => {
+      setStatus(EXIT.ok);
+      void (async () => {
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const { startClusterWorker } = require('../cluster/clusterWorker') as typeof import('../cluster/clusterWorker');
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const { redisOptions, redactedRedisUrl } = require('../cluster/redisUrl') as typeof import('../cluster/redisUrl');
+          const worker = await startClusterWorker({ connection: redisOptions(flags.redis), sharedDir: flags.shared, threads: flags.threads, name: flags.name, log: (line) => io.writeErr(`${line}\n`) });
+          io.writeOut(`partage worker ${worker.name}: ${worker.threads} threads, taking units from ${redactedRedisUrl(flags.redis)}\n`);
+          const stop = (signal: string) => {
+            io.writeErr(`partage worker: ${signal}, stopping after the units running\n`);
+            worker.close().then(
+              () => process.exit(EXIT.ok),
+              () => process.exit(EXIT.internal),
+            );
+          };
+          process.once('SIGINT', () => stop('SIGINT'));
+          process.once('SIGTERM', () => stop('SIGTERM'));
+        } catch (error) {
+          io.writeErr(`partage worker: cannot start: ${(error as Error).message}\n`);
+          setStatus(EXIT.internal);
+          process.exitCode = EXIT.internal;
+        }
+      })();
+    });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { addCallCommand } from './callCommand';
-import { addCompanionCommand } from './companionCommand';
+import { addCompanionCommand, addWorkerCommand } from './companionCommand';
 import { EXIT, processIo, type CliIo } from './io';
 import { addWorkbookCommands } from './workbookCommands';
 
@@ -30,6 +30,7 @@ export function createProgram(io: CliIo, setStatus: (status: number) => void): C
     .showHelpAfterError('Usage: partage [--version] [--help] <command> ...; partage --help lists the commands');
   addCallCommand(program, io, setStatus);
   addCompanionCommand(program, io, setStatus);
+  addWorkerCommand(program, io, setStatus);
   addWorkbookCommands(program, io, setStatus);
   return program;
 }

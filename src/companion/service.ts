@@ -12,7 +12,9 @@ import { StoredDatasetReader } from './datasets/reader';
 import { removeLeftoverFiles } from './datasets/service';
 import type { JobEnvironment } from './jobs/types';
 import { JobRunner } from './runner/jobRunner';
-import { WorkerPool } from './runner/pool';
+import { WorkerPool, type UnitPool } from './runner/pool';
+import { ClusterPool } from '../cluster/clusterPool';
+import { redactedRedisUrl, redisOptions } from '../cluster/redisUrl';
 import { buildApp, type BackendInfo } from './server/app';
 import { loadOrCreateToken } from './server/token';
 import { PairingState } from './server/pairing';
@@ -39,6 +41,12 @@ export interface CompanionOptions {
   maxConcurrent?: number;
   /** Largest dataset upload (limits.ts MAX_UPLOAD_BYTES by default). */
   maxUploadBytes?: number;
+  /**
+   * Coordinate a cluster instead of running units on this machine's threads: the Redis URL
+   * (redis:// or rediss://), the directory shared with the workers for job contexts, and how
+   * many units to keep in flight per job (default: threads).
+   */
+  cluster?: { redis: string; sharedDir: string; size?: number };
   log?: (line: string) => void;
 }
 
@@ -103,20 +111,26 @@ export async function startCompanionService(options: CompanionOptions): Promise<
   mkdirSync(datasetsDir, { recursive: true, mode: 0o700 });
 
   const store = Store.open(options.dataDir);
-  let pool: WorkerPool | undefined;
+  let pool: UnitPool | undefined;
   let webgpu: WebGpuBackend | undefined;
   try {
     // Uploads cut short by a crash, and files whose registration never committed.
     await removeLeftoverFiles(store, datasetsDir);
-    pool = new WorkerPool(threads);
+    if (options.cluster) {
+      const cluster = new ClusterPool({ connection: redisOptions(options.cluster.redis), sharedDir: options.cluster.sharedDir, size: options.cluster.size ?? threads });
+      await cluster.ready();
+      log(`coordinating a cluster over ${redactedRedisUrl(options.cluster.redis)} (contexts in ${options.cluster.sharedDir})`);
+      pool = cluster;
+    } else pool = new WorkerPool(threads);
     const env: JobEnvironment = {
       datasets: new StoredDatasetReader(store),
       catalogue: store,
       totalMemory: os.totalmem(),
       threads,
     };
-    webgpu = await openWebGpu(backendChoice, log);
-    const runner = new JobRunner({ store, pool, env, backend: 'cpu', webgpu, maxConcurrent: options.maxConcurrent });
+    // A coordinator leaves the computing to its workers (each with its own GPU or cores).
+    webgpu = options.cluster ? undefined : await openWebGpu(backendChoice, log);
+    const runner = new JobRunner({ store, pool, env, backend: options.cluster ? 'cluster' : 'cpu', webgpu, maxConcurrent: options.maxConcurrent });
     const backends: BackendInfo[] = [...(webgpu ? [webgpuInfo(webgpu)] : []), { name: 'cpu', device: os.cpus()[0]?.model?.trim() || os.arch(), threads }];
     const https = options.http ? undefined : (options.certificate ?? (await devHttpsOptions((message) => log(`warning: ${message}`))));
     let port = options.port ?? DEFAULT_PORT;

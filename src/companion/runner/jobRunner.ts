@@ -23,14 +23,14 @@ import type { Execution, JobEnvironment, JobType, WorkUnit } from '../jobs/types
 import { DEFAULT_MAX_CONCURRENT_JOBS, MAX_QUEUED_JOBS } from '../limits';
 import type { JobError, JobRecord, JobState, JobSummary, Store } from '../store/store';
 import { FINAL_STATES } from '../store/store';
-import { TaskCancelled, type TaskResult, type WorkerPool } from './pool';
+import { TaskCancelled, type TaskResult, type UnitPool } from './pool';
 import { GpuError, type GpuContext } from '../../gpu/context';
 import { GPU_JOBS, type GpuJob } from '../gpu/gpuJobs';
 import type { WebGpuBackend } from '../gpu/webgpuBackend';
 
 export interface RunnerOptions {
   readonly store: Store;
-  readonly pool: WorkerPool;
+  readonly pool: UnitPool;
   readonly env: JobEnvironment;
   /** Name of the CPU backend the results report ('cpu'). */
   readonly backend: string;
@@ -111,7 +111,7 @@ interface ActiveJob {
 
 export class JobRunner {
   private readonly store: Store;
-  private readonly pool: WorkerPool;
+  private readonly pool: UnitPool;
   private readonly env: JobEnvironment;
   private readonly backend: string;
   private readonly maxConcurrent: number;

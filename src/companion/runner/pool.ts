@@ -24,6 +24,18 @@ export interface TaskResult {
   elapsedMs: number;
 }
 
+/**
+ * Where the runner sends its units: the threads of this machine (WorkerPool) or a cluster of
+ * workers (src/cluster/clusterPool.ts).
+ */
+export interface UnitPool {
+  readonly size: number;
+  run(key: string, context: unknown, payload: unknown): Promise<TaskResult>;
+  cancel(key: string, graceMs: number): void;
+  release(key: string): void;
+  close(graceMs?: number): Promise<void>;
+}
+
 /** Rejection of a task whose job was cancelled: not an error of the job. */
 export class TaskCancelled extends Error {
   constructor() {
