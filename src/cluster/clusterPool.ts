@@ -10,6 +10,7 @@
  * hands the unit to another worker (`attempts` bounds the retries of a unit that keeps failing,
  * whose last error then fails the job).
  */
+import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, UnrecoverableError } from 'bullmq';
 import type { ConnectionOptions } from 'bullmq';
 import { ENGINE_VERSION } from '../engine/version';
@@ -62,6 +63,11 @@ export class ClusterPool {
   /** By BullMQ job id: the unit waiting for its worker's answer. */
   private readonly waiting = new Map<string, Pending>();
   private nextUnit = 1;
+  /**
+   * Unit job ids are `<job>.<run>.<n>`: a coordinator restarted on the same job must not take an
+   * answer meant for its predecessor's unit of the same number.
+   */
+  private readonly run_ = randomUUID().slice(0, 8);
   private readonly attempts: number;
   private closed = false;
 
@@ -113,7 +119,7 @@ export class ClusterPool {
     const kind = typeof (context as { kind?: unknown })?.kind === 'string' ? (context as { kind: string }).kind : 'unknown';
     const data: UnitJobData = { key, kind, version: ENGINE_VERSION, context: ref, payload: encodeValue(payload) };
     return new Promise<TaskResult>((resolve, reject) => {
-      const entry: Pending = { key, jobId: `${key}.${this.nextUnit++}`, resolve, reject };
+      const entry: Pending = { key, jobId: `${key}.${this.run_}.${this.nextUnit++}`, resolve, reject };
       const set = this.pending.get(key) ?? new Set();
       set.add(entry);
       this.pending.set(key, set);
