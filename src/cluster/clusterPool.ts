@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, UnrecoverableError } from 'bullmq';
+import IORedis, { type RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 import { ENGINE_VERSION } from '../engine/version';
 import { deserialiseError, TaskCancelled, WorkerCrashed, type SerialisedError, type TaskResult } from '../companion/runner/pool';
@@ -19,6 +20,21 @@ import { decodeValue, encodeValue } from './codec';
 import { ContextFiles, type ContextRef } from './contextFiles';
 
 export const UNIT_QUEUE = 'partage-units';
+/** Redis pub/sub channel of cancelled jobs (the message is the job id). */
+export const CANCEL_CHANNEL = 'partage:cancel';
+/** Redis hash of the workers' heartbeats, by name. */
+export const WORKERS_KEY = 'partage:workers';
+
+export interface WorkerInfo {
+  name: string;
+  backend: string;
+  device: string;
+  threads: number;
+  unitsDone: number;
+  /** ISO time of the last heartbeat (every 2 s). */
+  lastSeen: string;
+  engineVersion: string;
+}
 
 interface Pending {
   key: string;
@@ -58,6 +74,8 @@ export class ClusterPool {
   private readonly queue: Queue;
   private readonly events: QueueEvents;
   private readonly files: ContextFiles;
+  /** For the cancels it publishes and the workers' heartbeats it reads. */
+  private readonly redis: IORedis;
   private readonly contexts = new Map<string, ContextRef>();
   private readonly pending = new Map<string, Set<Pending>>();
   /** By BullMQ job id: the unit waiting for its worker's answer. */
@@ -78,6 +96,7 @@ export class ClusterPool {
     this.queue = new Queue(UNIT_QUEUE, { connection: options.connection });
     this.events = new QueueEvents(UNIT_QUEUE, { connection: options.connection });
     this.files = new ContextFiles(options.sharedDir);
+    this.redis = new IORedis(options.connection as RedisOptions);
     // Answers by event, not by reading the finished job back: a job removed on completion
     // cannot be read, and one listener serves every unit in flight.
     this.events.on('completed', ({ jobId, returnvalue }) => {
@@ -132,7 +151,15 @@ export class ClusterPool {
     });
   }
 
-  /** Units of `key` not yet taken are removed; those running finish, and their outputs are dropped. */
+  /** The workers that sent a heartbeat, with when. */
+  async workers(): Promise<WorkerInfo[]> {
+    const all = (await this.redis.hgetall(WORKERS_KEY)) ?? {};
+    return Object.values(all)
+      .map((text) => JSON.parse(text) as WorkerInfo)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Units of `key` not yet taken are removed; those running are stopped on their workers (published on CANCEL_CHANNEL). */
   cancel(key: string, _graceMs: number): void {
     const set = this.pending.get(key);
     if (set === undefined) return;
@@ -141,6 +168,7 @@ export class ClusterPool {
       entry.reject(new TaskCancelled());
       void this.queue.remove(entry.jobId).catch(() => undefined);
     }
+    void this.redis.publish(CANCEL_CHANNEL, key).catch(() => undefined);
   }
 
   release(key: string): void {
@@ -155,6 +183,7 @@ export class ClusterPool {
     this.closed = true;
     for (const key of [...this.pending.keys()]) this.cancel(key, 0);
     await Promise.all([this.queue.close(), this.events.close()]);
+    this.redis.disconnect();
   }
 }
 

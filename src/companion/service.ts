@@ -112,12 +112,13 @@ export async function startCompanionService(options: CompanionOptions): Promise<
 
   const store = Store.open(options.dataDir);
   let pool: UnitPool | undefined;
+  let cluster: ClusterPool | undefined;
   let webgpu: WebGpuBackend | undefined;
   try {
     // Uploads cut short by a crash, and files whose registration never committed.
     await removeLeftoverFiles(store, datasetsDir);
     if (options.cluster) {
-      const cluster = new ClusterPool({ connection: redisOptions(options.cluster.redis), sharedDir: options.cluster.sharedDir, size: options.cluster.size ?? threads });
+      cluster = new ClusterPool({ connection: redisOptions(options.cluster.redis), sharedDir: options.cluster.sharedDir, size: options.cluster.size ?? threads });
       await cluster.ready();
       log(`coordinating a cluster over ${redactedRedisUrl(options.cluster.redis)} (contexts in ${options.cluster.sharedDir})`);
       pool = cluster;
@@ -147,6 +148,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
       https,
       maxUploadBytes: options.maxUploadBytes,
       pairing,
+      ...(cluster ? { workers: () => cluster!.workers() } : {}),
     });
     await app.listen({ host: '127.0.0.1', port });
     const address = app.server.address();

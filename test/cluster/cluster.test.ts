@@ -2,8 +2,9 @@
  * The companion's batches on a cluster, with real parts: a Redis server, a coordinating
  * companion (in this process, real HTTP and SQLite) and two `partage worker` processes reading
  * the jobs' contexts from a shared directory. Sampled and exact jobs give the numbers of a
- * companion on one machine, bit for bit; a unit whose engine version the workers do not run is
- * refused, and its job fails saying so.
+ * companion on one machine, bit for bit; /v1/health lists the workers; a cancel stops the units
+ * on every worker; a worker killed mid-job loses nothing; a unit whose engine version the workers
+ * do not run is refused, never computed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,6 +85,51 @@ describe('a cluster of two workers over Redis', () => {
   });
 });
 
+describe('the cluster seen from the companion', () => {
+  test('/v1/health lists the workers: name, backend, device, threads, units done, last seen', async () => {
+    type Info = { name: string; backend: string; device: string; threads: number; unitsDone: number; lastSeen: string };
+    // Heartbeats come every 2 s: wait for one that counts the units of the jobs above.
+    let workers: Info[] = [];
+    const deadline = Date.now() + 30_000;
+    do {
+      workers = (await call(cluster, 'GET', '/v1/health')).body.workers as Info[];
+      if (workers.reduce((sum, w) => sum + w.unitsDone, 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    } while (Date.now() < deadline);
+    expect(workers.map((w) => [w.name, w.backend, w.threads])).toEqual([
+      ['w1', 'cpu', 1],
+      ['w2', 'cpu', 1],
+    ]);
+    for (const w of workers) {
+      expect(typeof w.device).toBe('string');
+      expect(Date.now() - Date.parse(w.lastSeen)).toBeLessThan(60_000);
+    }
+    expect(workers.reduce((sum, w) => sum + w.unitsDone, 0)).toBeGreaterThan(0);
+  });
+
+  // Here under a second; the limit is generous so that the test does not depend on the machine's speed.
+  test('a cancel reaches every worker: soon no unit of the job is running or waiting', async () => {
+    const request = { type: 'shapley.sample', input: { game: { type: 'saturatingScale', sizes: Array.from({ length: 3000 }, (_, i) => 1 + (i % 97)), halfSize: 5000, alpha: 0.6 } }, options: { seed: 5, maxPermutations: 1_000_000 } };
+    const submitted = await call(cluster, 'POST', '/v1/jobs', request);
+    const id = submitted.body.id as string;
+    await waitFor(cluster, id, (job) => job.progress > 0, 240_000);
+    const queue = new Queue(UNIT_QUEUE, { connection: redisOptions(redis.url) });
+    try {
+      const ofJob = async () => (await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'])).filter((j) => j?.data?.key === id).length;
+      expect(await ofJob()).toBeGreaterThan(0);
+      expect((await call(cluster, 'DELETE', `/v1/jobs/${id}`)).status).toBeLessThan(300);
+      const cancelledAt = Date.now();
+      while ((await ofJob()) > 0) {
+        if (Date.now() - cancelledAt > 15_000) throw new Error(`${await ofJob()} units of the cancelled job still on the cluster after 15 s`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await expect(waitFor(cluster, id, ended, 30_000)).resolves.toMatchObject({ state: 'cancelled' });
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
 describe('failures', () => {
   test('a worker killed (SIGKILL) in the middle of a job: its unit is taken by the other, the numbers are the same', async () => {
     const request = { type: 'shapley.sample', input: { game: { type: 'saturatingScale', sizes: Array.from({ length: 2000 }, (_, i) => 1 + (i % 97)), halfSize: 5000, alpha: 0.6 } }, options: { seed: 11, maxPermutations: 6000 } };
@@ -101,18 +147,20 @@ describe('failures', () => {
 
   test('a unit of an engine version the workers do not run is refused, never computed, with the reason', async () => {
     const queue = new Queue(UNIT_QUEUE, { connection: redisOptions(redis.url) });
-    await queue.add('unit', { key: 'stranger', kind: 'shapley.sample', version: '0.0.0-other', context: { digest: '0'.repeat(64), file: `${'0'.repeat(64)}.ctx` }, payload: '' }, { jobId: 'stranger.1', attempts: 3 });
-    // Read the job's state back (an event could be missed): failed, once, with the reason.
-    const deadline = Date.now() + 120_000;
-    let job = await queue.getJob('stranger.1');
-    while ((await job?.getState()) !== 'failed') {
-      if (Date.now() > deadline) throw new Error(`the stranger's unit is ${await job?.getState()} after 120 s`);
-      await new Promise((r) => setTimeout(r, 100));
-      job = await queue.getJob('stranger.1');
+    try {
+      await queue.add('unit', { key: 'stranger', kind: 'shapley.sample', version: '0.0.0-other', context: { digest: '0'.repeat(64), file: `${'0'.repeat(64)}.ctx` }, payload: '' }, { jobId: 'stranger.1', attempts: 3 });
+      // Read the job's state back (an event could be missed): failed, once, with the reason.
+      const deadline = Date.now() + 120_000;
+      while ((await queue.getJobState('stranger.1')) !== 'failed') {
+        if (Date.now() > deadline) throw new Error(`the stranger's unit is ${await queue.getJobState('stranger.1')} after 120 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const job = await queue.getJob('stranger.1');
+      expect(job!.failedReason).toMatch(/^worker w\d runs engine \S+, the unit needs 0\.0\.0-other: refused$/);
+      // Refused for good: not retried on the other worker.
+      expect(job!.attemptsMade).toBe(1);
+    } finally {
+      await queue.close();
     }
-    expect(job!.failedReason).toMatch(/^worker w\d runs engine \S+, the unit needs 0\.0\.0-other: refused$/);
-    // Refused for good: not retried on the other worker.
-    expect(job!.attemptsMade).toBe(1);
-    await queue.close();
   });
 });

@@ -46,6 +46,8 @@ export interface AppOptions {
   /** Comment lines on idle event streams keep proxies and the browser from closing them. */
   heartbeatMs?: number;
   logger?: boolean;
+  /** On a cluster: the workers that sent a heartbeat (name, backend, device, threads, units done, last seen). */
+  workers?: () => Promise<readonly unknown[]>;
   /** One-time pairing codes (POST /v1/pair); without it the pane pairs with the token only. */
   pairing?: PairingState;
 }
@@ -143,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     engineVersion: ENGINE_VERSION,
     backends: options.backends,
     jobs: runner.counts(),
+    ...(options.workers ? { workers: await options.workers().catch(() => []) } : {}),
   }));
 
   if (options.pairing) registerPairingRoutes(app, options.pairing);
