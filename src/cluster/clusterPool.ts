@@ -11,7 +11,7 @@
  * whose last error then fails the job).
  */
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, UnrecoverableError } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 import { ENGINE_VERSION } from '../engine/version';
@@ -77,8 +77,7 @@ export class ClusterPool {
   /** For the cancels it publishes and the workers' heartbeats it reads. */
   private readonly redis: IORedis;
   private readonly contexts = new Map<string, ContextRef>();
-  private readonly pending = new Map<string, Set<Pending>>();
-  /** By BullMQ job id: the unit waiting for its worker's answer. */
+  /** By BullMQ job id: the units waiting for their worker's answer. */
   private readonly waiting = new Map<string, Pending>();
   private nextUnit = 1;
   /**
@@ -121,7 +120,6 @@ export class ClusterPool {
 
   private finish(entry: Pending): void {
     this.waiting.delete(entry.jobId);
-    this.pending.get(entry.key)?.delete(entry);
   }
 
   async ready(): Promise<void> {
@@ -139,9 +137,6 @@ export class ClusterPool {
     const data: UnitJobData = { key, kind, version: ENGINE_VERSION, context: ref, payload: encodeValue(payload) };
     return new Promise<TaskResult>((resolve, reject) => {
       const entry: Pending = { key, jobId: `${key}.${this.run_}.${this.nextUnit++}`, resolve, reject };
-      const set = this.pending.get(key) ?? new Set();
-      set.add(entry);
-      this.pending.set(key, set);
       this.waiting.set(entry.jobId, entry);
       this.queue.add('unit', data, { jobId: entry.jobId, attempts: this.attempts, backoff: { type: 'fixed', delay: 200 }, removeOnComplete: true, removeOnFail: 1000 }).catch((error: unknown) => {
         if (!this.waiting.has(entry.jobId)) return;
@@ -161,9 +156,7 @@ export class ClusterPool {
 
   /** Units of `key` not yet taken are removed; those running are stopped on their workers (published on CANCEL_CHANNEL). */
   cancel(key: string, _graceMs: number): void {
-    const set = this.pending.get(key);
-    if (set === undefined) return;
-    for (const entry of [...set]) {
+    for (const entry of [...this.waiting.values()].filter((e) => e.key === key)) {
       this.finish(entry);
       entry.reject(new TaskCancelled());
       void this.queue.remove(entry.jobId).catch(() => undefined);
@@ -172,19 +165,15 @@ export class ClusterPool {
   }
 
   release(key: string): void {
-    this.pending.delete(key);
-    const ref = this.contexts.get(key);
     this.contexts.delete(key);
-    if (ref) this.files.forget(ref.digest);
   }
 
   async close(_graceMs = 0): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const key of [...this.pending.keys()]) this.cancel(key, 0);
+    for (const key of new Set([...this.waiting.values()].map((e) => e.key))) this.cancel(key, 0);
     await Promise.all([this.queue.close(), this.events.close()]);
     this.redis.disconnect();
   }
 }
 
-export { UnrecoverableError };

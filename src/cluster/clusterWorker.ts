@@ -11,7 +11,7 @@ import IORedis, { type RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 import { ENGINE_VERSION } from '../engine/version';
 import { WORKER_JOBS } from '../companion/jobs/workerJobs';
-import { TaskCancelled, WorkerPool, type SerialisedError } from '../companion/runner/pool';
+import { serialiseError, TaskCancelled, WorkerPool } from '../companion/runner/pool';
 import { decodeValue, encodeValue } from './codec';
 import { CANCEL_CHANNEL, UNIT_QUEUE, WORKERS_KEY, type UnitJobData, type UnitJobResult, type WorkerInfo } from './clusterPool';
 import { ContextFiles } from './contextFiles';
@@ -30,17 +30,6 @@ export interface RunningWorker {
   /** Units this worker finished. */
   readonly done: number;
   close(): Promise<void>;
-}
-
-function serialise(error: unknown): SerialisedError {
-  const e = error as Error & { field?: unknown; index?: unknown; detail?: unknown };
-  return {
-    name: e?.name ?? 'Error',
-    message: e?.message ?? String(error),
-    field: typeof e?.field === 'string' ? e.field : undefined,
-    index: typeof e?.index === 'number' ? e.index : undefined,
-    detail: typeof e?.detail === 'string' ? e.detail : undefined,
-  };
 }
 
 export async function startClusterWorker(options: ClusterWorkerOptions): Promise<RunningWorker> {
@@ -70,7 +59,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       // The companion cancelled the job: the unit is dropped, not retried elsewhere.
       if (error instanceof TaskCancelled) throw new UnrecoverableError(`job ${data.key} was cancelled`);
       // An input error of the job fails it with its field, as on one machine; no retry would help.
-      if ((error as Error)?.name === 'EngineInputError' || (error as Error)?.name === 'JobInputError') return { error: serialise(error), elapsedMs: Date.now() - started, worker: name };
+      if ((error as Error)?.name === 'EngineInputError' || (error as Error)?.name === 'JobInputError') return { error: serialiseError(error), elapsedMs: Date.now() - started, worker: name };
       throw error;
     }
   };

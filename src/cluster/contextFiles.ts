@@ -53,8 +53,4 @@ export class ContextFiles {
     this.cache.set(ref.digest, context);
     return context;
   }
-
-  forget(digest: string): void {
-    this.cache.delete(digest);
-  }
 }

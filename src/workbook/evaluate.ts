@@ -14,8 +14,8 @@
  */
 import { FunctionError } from '../functions/errors';
 import { callFunction, findFunction } from '../functions/registry';
-import { parseFormula, partageFunctionName, type Expr, type Item } from './formula';
-import { boxCells, isErrorValue, parseReference, sheetNamed, type Box, type CellValue, type WorkbookModel } from './model';
+import { parseFormula, partageFunctionName, rangeOperandText, type Expr, type Item } from './formula';
+import { A1_REFERENCE, boxCells, findName, isErrorValue, parseReference, rangeOfOperand, sheetNamed, type Box, type CellValue, type WorkbookModel } from './model';
 
 export type Matrix = CellValue[][];
 
@@ -42,7 +42,6 @@ const err = (code: string): CellValue => ({ error: code });
 const scalar = (v: CellValue): Matrix => [[v]];
 const isScalarMatrix = (m: Matrix): boolean => m.length === 1 && m[0].length === 1;
 
-const REFERENCE = /^(?:(?:'(?:[^']|'')+'|[^'!]+)!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$/i;
 
 function readReference(text: string, ctx: EvaluationContext): Matrix {
   const { sheet, box } = parseReference(text, ctx.sheet);
@@ -63,13 +62,11 @@ async function readName(text: string, ctx: EvaluationContext, depth: number): Pr
   const lower = name.toLowerCase();
   const local = bang < 0 ? ctx.locals?.get(lower) : undefined;
   if (local !== undefined) return local;
-  const found =
-    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope?.toLowerCase() === sheet.toLowerCase()) ??
-    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope === undefined);
+  const found = findName(ctx.model, name, sheet);
   if (found === undefined) throw new NotCheckableError(`the name ${text} is not defined in the file`);
   if (depth > 16) throw new NotCheckableError(`the name ${text} refers to itself`);
   const ref = found.ref.replace(/^=/, '');
-  if (REFERENCE.test(ref)) return readReference(ref, { ...ctx, sheet });
+  if (A1_REFERENCE.test(ref)) return readReference(ref, { ...ctx, sheet });
   return evaluateExpr(parseFormula(ref), { ...ctx, sheet }, depth + 1);
 }
 
@@ -213,7 +210,7 @@ export async function evaluateExpr(expr: Expr, ctx: EvaluationContext, depth = 0
         if (t.subtype === 'text') return scalar(t.text);
         if (t.subtype === 'logical') return scalar(t.text.toUpperCase() === 'TRUE');
         if (t.subtype === 'error') return scalar(err(t.text));
-        return REFERENCE.test(t.text) ? readReference(t.text, ctx) : readName(t.text, ctx, depth);
+        return A1_REFERENCE.test(t.text) ? readReference(t.text, ctx) : readName(t.text, ctx, depth);
       case 'group':
         return evaluateExpr(t.inner, ctx, depth);
       case 'array': {
@@ -305,7 +302,7 @@ async function callOf(rawName: string, args: Expr[], ctx: EvaluationContext, dep
       for (let i = 0; i < args.length; i++) parts.push(await arg(i));
       const failed = parts.flatMap((p) => p.flat()).find(isErrorValue);
       if (failed !== undefined) return scalar(failed);
-      const xs = numbersOf(parts, args.map((a) => !(a.length === 1 && a[0].kind === 'operand' && a[0].subtype === 'range')));
+      const xs = numbersOf(parts, args.map((a) => rangeOperandText(a) === undefined));
       if (name === 'SUM') return scalar(xs.reduce((s, x) => s + x, 0));
       return scalar(xs.length === 0 ? 0 : name === 'MIN' ? Math.min(...xs) : Math.max(...xs));
     }
@@ -317,7 +314,7 @@ async function callOf(rawName: string, args: Expr[], ctx: EvaluationContext, dep
       for (let i = 1; i < args.length; i++) parts.push(await arg(i));
       const failed = parts.flatMap((p) => p.flat()).find(isErrorValue);
       if (failed !== undefined) return scalar(failed);
-      const xs = numbersOf(parts, args.slice(1).map((a) => !(a.length === 1 && a[0].kind === 'operand' && a[0].subtype === 'range')));
+      const xs = numbersOf(parts, args.slice(1).map((a) => rangeOperandText(a) === undefined));
       return scalar(xs.reduce((sum, x, k) => sum + x / (1 + rate) ** (k + 1), 0));
     }
     case 'ABS':
@@ -404,16 +401,11 @@ async function callOf(rawName: string, args: Expr[], ctx: EvaluationContext, dep
 
 /** The cells an argument of ROW or COLUMN refers to: a reference, or a name defined as one. */
 async function referenceBox(arg: Expr | undefined, ctx: EvaluationContext): Promise<Box> {
-  const operand = arg?.length === 1 && arg[0].kind === 'operand' && arg[0].subtype === 'range' ? arg[0].text : undefined;
+  const operand = rangeOperandText(arg);
   if (operand === undefined) throw new NotCheckableError('ROW or COLUMN of something else than a reference');
-  if (REFERENCE.test(operand)) return parseReference(operand, ctx.sheet).box;
-  const lower = operand.toLowerCase();
-  const found =
-    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope?.toLowerCase() === ctx.sheet.toLowerCase()) ??
-    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope === undefined);
-  const ref = found?.ref.replace(/^=/, '');
-  if (ref === undefined || !REFERENCE.test(ref)) throw new NotCheckableError(`the name ${operand} is not defined in the file as a range`);
-  return parseReference(ref, found!.scope ?? ctx.sheet).box;
+  const range = rangeOfOperand(ctx.model, operand, ctx.sheet);
+  if (range === undefined) throw new NotCheckableError(`the name ${operand} is not defined in the file as a range`);
+  return range.box;
 }
 
 /** Evaluates a whole formula ("=…") as Excel would, on the file's inputs. */

@@ -4,7 +4,6 @@
  * the file holds there; and what identifies a figure's computation across copies: a SHA-256
  * digest of the function's name and the arguments it was given.
  */
-import { ENGINE_VERSION } from '../engine/version';
 import { findFunction } from '../functions/registry';
 import { evaluateFormula, NotCheckableError, type Matrix, type PartageCall } from './evaluate';
 import { callsOf, canonicalPartageFormula, parseFormula, partageFunctionName } from './formula';
@@ -103,4 +102,3 @@ export async function evaluateFigure(model: WorkbookModel, sheet: string, formul
   }
 }
 
-export { ENGINE_VERSION };

@@ -197,3 +197,9 @@ export function canonicalPartageFormula(formula: string): string {
 }
 
 export const isEmptyExpr = (expr: Expr): boolean => expr.length === 0;
+
+/** The text of an expression that is one reference or name ("Revenue", "B3:B9"), else undefined. */
+export function rangeOperandText(expr: Expr | undefined): string | undefined {
+  const item = expr?.length === 1 ? expr[0] : undefined;
+  return item?.kind === 'operand' && item.subtype === 'range' ? item.text : undefined;
+}

@@ -121,3 +121,24 @@ export function parseReference(reference: string, defaultSheet?: string): { shee
   if (sheet === undefined) throw new Error(`the reference ${reference} names no sheet`);
   return { sheet, box: parseBox(address) };
 }
+
+/** An A1 reference, sheet-qualified or not: "B3", "$B$3:$D$9", "'Deals 1'!C7:C11". */
+export const A1_REFERENCE = /^(?:(?:'(?:[^']|'')+'|[^'!]+)!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$/i;
+
+/** The name as a formula on `sheet` resolves it: the sheet's own first, then the workbook's. */
+export function findName(model: WorkbookModel, name: string, sheet: string): ModelName | undefined {
+  const lower = name.toLowerCase();
+  const onSheet = sheet.toLowerCase();
+  return (
+    model.names.find((n) => n.name.toLowerCase() === lower && n.scope?.toLowerCase() === onSheet) ??
+    model.names.find((n) => n.name.toLowerCase() === lower && n.scope === undefined)
+  );
+}
+
+/** The cells an operand stands for on `sheet`: a reference, or a name defined as one; undefined otherwise. */
+export function rangeOfOperand(model: WorkbookModel, operand: string, sheet: string): { sheet: string; box: Box } | undefined {
+  if (A1_REFERENCE.test(operand)) return parseReference(operand, sheet);
+  const found = findName(model, operand, sheet);
+  const ref = found?.ref.replace(/^=/, '');
+  return ref !== undefined && A1_REFERENCE.test(ref) ? parseReference(ref, found!.scope ?? sheet) : undefined;
+}

@@ -20,8 +20,8 @@
  * the copy holds its values.
  */
 import { evaluateExpr, type EvaluationContext, type Matrix } from './evaluate';
-import { partageFunctionName, renderExpr, type Expr, type Item } from './formula';
-import { boxCells, isErrorValue, parseBox, parseReference, quoteSheetName, sheetNamed, type WorkbookModel } from './model';
+import { partageFunctionName, rangeOperandText, renderExpr, type Expr, type Item } from './formula';
+import { boxCells, isErrorValue, parseBox, quoteSheetName, rangeOfOperand, sheetNamed, type WorkbookModel } from './model';
 
 export type Translation = { formulas: Map<string, string> } | { reason: string };
 
@@ -94,9 +94,9 @@ async function purposeShare(args: Expr[], ctx: EvaluationContext): Promise<strin
   }
   if (cols !== 3) return { reason: 'its rates are neither one rate, three, nor a schedule [purpose, from, rate]' };
   // A schedule: its cells, read where the name or reference points.
-  const operand = args[2].length === 1 && args[2][0].kind === 'operand' && args[2][0].subtype === 'range' ? args[2][0].text : undefined;
+  const operand = rangeOperandText(args[2]);
   if (operand === undefined) return { reason: 'its schedule is not a range of the workbook' };
-  const target = await scheduleRange(operand, ctx);
+  const target = rangeOfOperand(ctx.model, operand, ctx.sheet);
   if (target === undefined) return { reason: `its schedule ${operand} is not a plain range` };
   const cells = boxCells(target.box);
   const byPurpose = new Map<number, { from: number; fromRef: string; rateRef: string }[]>();
@@ -135,18 +135,6 @@ async function purposeShare(args: Expr[], ctx: EvaluationContext): Promise<strin
   const purposes = [...byPurpose.keys()].sort((a, b) => a - b);
   const share = purposes.reduceRight<string>((otherwise, p) => `IF(${purposeNumber}=${p},${shareOf(byPurpose.get(p)!)},${otherwise})`, 'NA()');
   return floor(share);
-}
-
-/** Where a schedule operand points: a reference, or a name whose definition is one. */
-async function scheduleRange(operand: string, ctx: EvaluationContext): Promise<{ sheet: string; box: ReturnType<typeof parseBox> } | undefined> {
-  const plain = /^(?:(?:'(?:[^']|'')+'|[^'!]+)!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$/i;
-  if (plain.test(operand)) return parseReference(operand, ctx.sheet);
-  const lower = operand.toLowerCase();
-  const name =
-    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope?.toLowerCase() === ctx.sheet.toLowerCase()) ??
-    ctx.model.names.find((n) => n.name.toLowerCase() === lower && n.scope === undefined);
-  const ref = name?.ref.replace(/^=/, '');
-  return ref !== undefined && plain.test(ref) ? parseReference(ref, name!.scope ?? ctx.sheet) : undefined;
 }
 
 async function licencePayments(args: Expr[], ctx: EvaluationContext, periods: number): Promise<string[]> {

@@ -60,6 +60,21 @@ export interface SerialisedError {
   detail?: string;
 }
 
+/** An error as a thread (or a cluster worker) sends it back: its field and index kept for the report. */
+export function serialiseError(error: unknown): SerialisedError {
+  if (error instanceof Error) {
+    const e = error as Error & { field?: unknown; index?: unknown; detail?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      field: typeof e.field === 'string' ? e.field : undefined,
+      index: typeof e.index === 'number' ? e.index : undefined,
+      detail: typeof e.detail === 'string' ? e.detail : undefined,
+    };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
 /** Rebuilds the engine's and the jobs' input errors so that the runner reports their field. */
 export function deserialiseError(e: SerialisedError): Error {
   if (e.name === 'EngineInputError' && typeof e.field === 'string') return new EngineInputError(e.field, e.index, e.detail ?? e.message);

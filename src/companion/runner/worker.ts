@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { WORKER_JOBS } from '../jobs/workerJobs';
-import type { SerialisedError } from './pool';
+import { serialiseError } from './pool';
 
 interface RunMessage {
   type: 'run';
@@ -22,20 +22,6 @@ interface DropMessage {
 }
 
 const states = new Map<string, { kind: string; state: unknown }>();
-
-function serialise(error: unknown): SerialisedError {
-  if (error instanceof Error) {
-    const e = error as Error & { field?: unknown; index?: unknown; detail?: unknown };
-    return {
-      name: e.name,
-      message: e.message,
-      field: typeof e.field === 'string' ? e.field : undefined,
-      index: typeof e.index === 'number' ? e.index : undefined,
-      detail: typeof e.detail === 'string' ? e.detail : undefined,
-    };
-  }
-  return { name: 'Error', message: String(error) };
-}
 
 type UnitResult = { output: unknown; transfer?: ArrayBuffer[] };
 
@@ -64,6 +50,6 @@ parentPort!.on('message', async (message: RunMessage | DropMessage) => {
     const { output, transfer } = await run(message);
     parentPort!.postMessage({ taskId: message.taskId, ok: true, output, elapsedMs: performance.now() - start }, transfer ?? []);
   } catch (error) {
-    parentPort!.postMessage({ taskId: message.taskId, ok: false, error: serialise(error) });
+    parentPort!.postMessage({ taskId: message.taskId, ok: false, error: serialiseError(error) });
   }
 });

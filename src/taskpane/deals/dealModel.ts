@@ -283,6 +283,15 @@ export function parseForecast(text: string): Forecast {
   return forecast;
 }
 
+/** Slices as PURPOSESHARE takes them: at least one, the first from 0, increasing, rates 0–100 %. */
+export function isRateSchedule(tiers: unknown): tiers is RateTier[] {
+  if (!Array.isArray(tiers) || tiers.length === 0) return false;
+  return tiers.every(
+    (t: { from?: unknown; rate?: unknown } | null, i) =>
+      typeof t?.from === 'number' && typeof t.rate === 'number' && t.rate >= 0 && t.rate <= 1 && (i === 0 ? t.from === 0 : t.from > (tiers[i - 1] as RateTier).from),
+  );
+}
+
 /**
  * A tiered schedule typed as lines "from rate" ("0 8 %", "500000 10 %"; tab-separated as Excel
  * copies two cells, or spaces or a semicolon): slices from 0 in increasing order, rates 0–100 %.

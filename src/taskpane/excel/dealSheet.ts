@@ -25,7 +25,7 @@
  * root at a kink is not lost to binary fractions.
  */
 import { ENGINE_VERSION } from '../../engine/version';
-import { isLevy, isTiered, OFFER_KIND_TITLES, SCHEDULE_HEADER, paidTo, SCENARIO_TITLES, SCENARIOS, type DealInputs, type Offer, type RateTier, type Scenario } from '../deals/dealModel';
+import { isLevy, isRateSchedule, isTiered, OFFER_KIND_TITLES, SCHEDULE_HEADER, paidTo, SCENARIO_TITLES, SCENARIOS, type DealInputs, type Offer, type Scenario } from '../deals/dealModel';
 import { cellAddress, columnLetter, rangeAddress } from './a1';
 import { writeSheetPlan, type SheetCell, type SheetName, type SheetNote, type SheetPlan } from './plannedSheet';
 import type { SourceNoteMode } from './pressSheet';
@@ -482,12 +482,7 @@ export function dealInputsFromProperties(sheetName: string, items: ReadonlyArray
     for (const f of ['rate', 'advance', 'minimum', 'unitFee', 'exemption'] as const) if (typeof o[f] !== 'number') bad(`offer ${k + 1}: ${f} missing`);
     if (typeof o.recoupable !== 'boolean') bad(`offer ${k + 1}: recoupable missing`);
     if (o.schedule !== undefined) {
-      const tiers = o.schedule as unknown;
-      const fine =
-        Array.isArray(tiers) &&
-        tiers.length > 0 &&
-        tiers.every((t: { from?: unknown; rate?: unknown }, i) => typeof t?.from === 'number' && typeof t.rate === 'number' && (i === 0 ? t.from === 0 : t.from > (tiers[i - 1] as RateTier).from));
-      if (!fine) bad(`offer ${k + 1}: rate schedule damaged`);
+      if (!isRateSchedule(o.schedule)) bad(`offer ${k + 1}: rate schedule damaged`);
       if (o.scheduleMode !== 'marginal' && o.scheduleMode !== 'bracket') bad(`offer ${k + 1}: schedule mode missing`);
     }
   });
@@ -573,11 +568,7 @@ export async function readDealSheet(context: Excel.RequestContext, sheet: Excel.
       return;
     }
     const tiers = range.values.slice(1).map((row) => ({ from: row[1], rate: row[2] }));
-    const fine = tiers.every(
-      (t, i): t is RateTier =>
-        typeof t.from === 'number' && typeof t.rate === 'number' && t.rate >= 0 && t.rate <= 1 && (i === 0 ? t.from === 0 : t.from > (tiers[i - 1].from as number)),
-    );
-    if (fine) offer.schedule = tiers as RateTier[];
+    if (isRateSchedule(tiers)) offer.schedule = tiers;
     else warnings.push(`${n} (${offer.name}) is no longer slices from 0 in increasing order with rates from 0 to 100 %: the stored schedule is shown`);
   };
   const discount = single('DiscountRate');

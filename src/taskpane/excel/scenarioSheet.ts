@@ -16,7 +16,6 @@ import { ENGINE_VERSION } from '../../engine/version';
 import { isLevy, isTiered, SCENARIOS, type DealInputs } from '../deals/dealModel';
 import type { PoolInputs } from '../pools/poolModel';
 import { PURPOSE_NAMES, type PressInputs } from '../press/pressModel';
-import type { ScenarioKindId } from '../scenarios/scenarioStore';
 import { cellAddress, columnLetter, quoteSheetName } from './a1';
 import type { SheetCell, SheetName, SheetNote, SheetPlan } from './plannedSheet';
 import type { StoreKind } from './sheetStore';
@@ -188,9 +187,8 @@ export interface ScenarioSheetPlan extends SheetPlan {
   baselineCell: string;
 }
 
-const WHAT: Readonly<Record<ScenarioKindId, string>> = { press: 'press calculation', deal: 'deal comparison', pool: 'pool distribution' };
-
-export function planScenarioSheet(kind: ScenarioKindId, sourceSheet: string, scenarios: readonly ScenarioColumn[], baseline: string): ScenarioSheetPlan {
+/** `what`: the kind of sheet compared, in words ("deal comparison"). */
+export function planScenarioSheet(what: string, sourceSheet: string, scenarios: readonly ScenarioColumn[], baseline: string): ScenarioSheetPlan {
   if (scenarios.length === 0) throw new Error('No scenario to compare: save one first.');
   const cells: SheetCell[] = [];
   const names: SheetName[] = [];
@@ -208,7 +206,7 @@ export function planScenarioSheet(kind: ScenarioKindId, sourceSheet: string, sce
   const inputRows = union((s) => s.inputs);
   const figureRows = union((s) => s.figures);
 
-  put('A1', { value: `Scenarios of “${sourceSheet}” (${WHAT[kind]})`, style: 'title' });
+  put('A1', { value: `Scenarios of “${sourceSheet}” (${what})`, style: 'title' });
   put('A2', {
     value: 'Each column is one scenario: its inputs (orange, editable) and its key figures, computed by the same PARTAGE formulas on that column’s inputs. The differences are against the scenario named as baseline: type another name there and they follow.',
     style: 'intro',
@@ -250,7 +248,7 @@ export function planScenarioSheet(kind: ScenarioKindId, sourceSheet: string, sce
     for (const f of s.figures) put(`${c}${rowOf.get(f.label)}`, { formula: f.formula(ref), numberFormat: f.numberFormat, style: 'keyResult' });
   });
   figureRows.forEach((r) => put(`A${rowOf.get(r.label)}`, { value: r.label }));
-  notes.push({ address: `${columns[0]}${figureHeader + 1}`, text: `The key figures of each scenario, computed by the ${WHAT[kind]}’s PARTAGE functions on the inputs of its column. Engine ${ENGINE_VERSION}.` });
+  notes.push({ address: `${columns[0]}${figureHeader + 1}`, text: `The key figures of each scenario, computed by the ${what}’s PARTAGE functions on the inputs of its column. Engine ${ENGINE_VERSION}.` });
 
   put(`A${differenceHeader}`, { value: 'Difference against the baseline', style: 'section' });
   scenarios.forEach((_, j) => put(`${columns[j]}${differenceHeader}`, { formula: `=${columns[j]}${header}`, style: 'header' }));

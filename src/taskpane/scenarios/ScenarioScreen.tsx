@@ -5,7 +5,7 @@
  * active sheet.
  */
 import { Body1, Button, Caption1, Field, Input, makeStyles, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { SheetStatusBar, type SheetStatus } from '../excel/SheetActions';
 import { excelWorkbook, workbookUnavailableReason, type WorkbookAccess } from '../excel/workbook';
 import { applyScenario, deleteScenario, readScenarioSheet, saveScenario, SCENARIO_KINDS, writeComparisonSheet, type ScenarioSheet } from './scenarioStore';
@@ -33,7 +33,6 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<SheetStatus | undefined>(undefined);
   const [baseline, setBaseline] = useState('');
-  const comparison = useRef<string | undefined>(undefined);
   const reason = workbookUnavailableReason(workbook);
 
   const refresh = useCallback(() => {
@@ -54,14 +53,15 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
   useEffect(() => refresh(), [refresh]);
   useEffect(() => (reason === undefined && workbook.onSheetActivated ? workbook.onSheetActivated(refresh) : undefined), [workbook, reason, refresh]);
 
-  const act = async (title: string, work: (context: Excel.RequestContext, sheetName: string) => Promise<ScenarioSheet>, done: (s: ScenarioSheet) => string): Promise<void> => {
+  /** Runs an action on the sheet: `work` answers with the sheet as it now stands and what to say. */
+  const act = async (title: string, work: (context: Excel.RequestContext, sheetName: string) => Promise<{ sheet: ScenarioSheet; text: string }>): Promise<void> => {
     if (sheet === undefined) return;
     setBusy(true);
     setStatus(undefined);
     try {
-      const next = await workbook.run((context) => work(context, sheet.sheetName));
-      setSheet(next);
-      setStatus({ intent: 'success', title, text: done(next) });
+      const done = await workbook.run((context) => work(context, sheet.sheetName));
+      setSheet(done.sheet);
+      setStatus({ intent: 'success', title, text: done.text });
     } catch (error) {
       setStatus({ intent: 'error', title: `Could not ${title.toLowerCase()}`, text: messageOf(error) });
     } finally {
@@ -97,7 +97,9 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
             <Button
               appearance="primary"
               disabledFocusable={busy || name.trim() === ''}
-              onClick={() => void act('Saved', (context, sheetName) => saveScenario(context, sheetName, name), () => `“${name.trim()}” keeps the inputs of “${sheet.sheetName}” as they stand.`).then(() => setName(''))}
+              onClick={() =>
+                void act('Saved', async (context, sheetName) => ({ sheet: await saveScenario(context, sheetName, name), text: `“${name.trim()}” keeps the inputs of “${sheetName}” as they stand.` })).then(() => setName(''))
+              }
               data-testid="scenarios-save"
             >
               Save
@@ -122,16 +124,10 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
                 disabledFocusable={busy}
                 onClick={() => {
                   const chosen = sheet.scenarios.some((s) => s.name === baseline) ? baseline : sheet.scenarios[0].name;
-                  void act(
-                    'Compared',
-                    async (context, sheetName) => {
-                      const written = await writeComparisonSheet(context, sheetName, chosen, notes);
-                      setStatus(undefined);
-                      comparison.current = written.sheetName;
-                      return sheet;
-                    },
-                    () => `Sheet “${comparison.current ?? ''}”: the ${sheet.scenarios.length} scenarios side by side, live, with their differences against “${chosen}” and a chart.`,
-                  );
+                  void act('Compared', async (context, sheetName) => {
+                    const written = await writeComparisonSheet(context, sheetName, chosen, notes);
+                    return { sheet, text: `Sheet “${written.sheetName}”: the ${sheet.scenarios.length} scenarios side by side, live, with their differences against “${chosen}” and a chart.` };
+                  });
                 }}
                 data-testid="scenarios-compare"
               >
@@ -157,10 +153,10 @@ export function ScenarioScreen({ workbook = excelWorkbook }: ScenarioScreenProps
                     </TableCell>
                     <TableCell>
                       <div className={styles.actions}>
-                        <Button size="small" disabledFocusable={busy} onClick={() => void act('Applied', (context, sheetName) => applyScenario(context, sheetName, s.name, notes), () => `“${sheet.sheetName}” now holds the inputs of “${s.name}”.`)} data-testid="scenarios-apply">
+                        <Button size="small" disabledFocusable={busy} onClick={() => void act('Applied', async (context, sheetName) => ({ sheet: await applyScenario(context, sheetName, s.name, notes), text: `“${sheetName}” now holds the inputs of “${s.name}”.` }))} data-testid="scenarios-apply">
                           Apply
                         </Button>
-                        <Button size="small" appearance="subtle" disabledFocusable={busy} onClick={() => void act('Deleted', (context, sheetName) => deleteScenario(context, sheetName, s.name), () => `“${s.name}” is no longer kept.`)} data-testid="scenarios-delete">
+                        <Button size="small" appearance="subtle" disabledFocusable={busy} onClick={() => void act('Deleted', async (context, sheetName) => ({ sheet: await deleteScenario(context, sheetName, s.name), text: `“${s.name}” is no longer kept.` }))} data-testid="scenarios-delete">
                           Delete
                         </Button>
                       </div>

@@ -200,6 +200,6 @@ export async function writeComparisonSheet(context: Excel.RequestContext, sheetN
   const kind = kindOf(sheet.kind);
   const columns: ScenarioColumn[] = [];
   for (const scenario of sheet.scenarios) columns.push(await kind.column(scenario.name, kind.check(sheetName, scenario, sheet.inputs), sheetName));
-  const plan = planScenarioSheet(sheet.kind, sheetName, columns, sheet.scenarios.find((s) => s.name.toLowerCase() === baseline.toLowerCase())!.name);
+  const plan = planScenarioSheet(kind.what, sheetName, columns, sheet.scenarios.find((s) => s.name.toLowerCase() === baseline.toLowerCase())!.name);
   return writeSheetPlan(context, plan, { prefix: SCENARIO_SHEET_PREFIX, sourceNotes, store: { kind: SCENARIO_SHEET_STORE, payload: { source: sheetName, kind: sheet.kind, baseline } } });
 }

@@ -30,7 +30,7 @@ const useStyles = makeStyles({
   hidden: { display: 'none' },
 });
 
-/** Excel's limit on a workbook opened from the pane is generous; a copy is a few hundred kB. */
+/** Reading the open workbook needs each formula's spill range (Range.getSpillingToRangeOrNullObject). */
 const REQUIRED_API_FOR_COPY = '1.12';
 
 const VERDICT_COLOR: Readonly<Record<Verdict, 'success' | 'danger' | 'warning'>> = { matches: 'success', differs: 'danger', 'not checkable': 'warning' };
@@ -38,7 +38,8 @@ const VERDICT_COLOR: Readonly<Record<Verdict, 'success' | 'danger' | 'warning'>>
 interface CopyMade {
   fileName: string;
   url: string;
-  base64: string;
+  /** The file, for Excel.createWorkbook (encoded only when the copy is opened in Excel). */
+  bytes: Uint8Array;
   figures: number;
   native: number;
 }
@@ -66,7 +67,7 @@ async function copyOf(model: WorkbookModel, fileName: string): Promise<CopyMade>
   const { model: copy, figures } = await makeCopy(model);
   const bytes = await writeXlsx(copy);
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
-  return { fileName, url, base64: toBase64(bytes), figures: figures.length, native: figures.filter((f) => f.inCopy === 'native formula').length };
+  return { fileName, url, bytes, figures: figures.length, native: figures.filter((f) => f.inCopy === 'native formula').length };
 }
 
 async function verifyModel(model: WorkbookModel): Promise<VerifyReport> {
@@ -200,7 +201,7 @@ export function ShareScreen({ workbook = excelWorkbook }: ShareScreenProps): JSX
       if (file === undefined) return;
       setFileCopy(keep(await copyOf(file.model, file.name.replace(/(\.xlsx)?$/i, ' - for the other side.xlsx'))));
     });
-  const openCopy = workbook.createWorkbook && workbook.available ? (c: CopyMade) => void run('open', () => workbook.createWorkbook!(c.base64)) : undefined;
+  const openCopy = workbook.createWorkbook && workbook.available ? (c: CopyMade) => void run('open', () => workbook.createWorkbook!(toBase64(c.bytes))) : undefined;
   const spinner = (what: string) => (busy === what ? <Spinner size="tiny" /> : undefined);
 
   return (
