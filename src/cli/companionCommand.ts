@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ORIGINS, DEFAULT_PORT, defaultDataDir } from '../companion/defaults';
@@ -15,6 +16,8 @@ interface CompanionFlags {
   pair?: boolean;
   redis?: string;
   shared?: string;
+  verify?: number;
+  redisCa?: string;
 }
 
 function wholeNumber(least: number, most: number) {
@@ -23,6 +26,17 @@ function wholeNumber(least: number, most: number) {
     if (!/^\d+$/.test(text) || value < least || value > most) throw new InvalidArgumentError(`must be a whole number from ${least} to ${most}`);
     return value;
   };
+}
+
+/** The PEM file of --redis-ca, read (a missing file stops the start with its name). */
+function readCa(file: string | undefined): string | undefined {
+  return file === undefined ? undefined : readFileSync(file, 'utf8');
+}
+
+function shareOfUnits(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new InvalidArgumentError('must be a number from 0 to 1 (0.05: one unit in twenty)');
+  return value;
 }
 
 function origin(text: string, previous: string[] | undefined): string[] {
@@ -57,6 +71,8 @@ export function addCompanionCommand(program: Command, io: CliIo, setStatus: (sta
     .addOption(new Option('--pair', 'print a new one-time pairing code for the task pane: asks the companion already running on --port, or starts one'))
     .addOption(new Option('--redis <url>', 'coordinate a cluster: queue the units on this Redis (redis://[user:password@]host:port, rediss:// for TLS) for `partage worker`s'))
     .addOption(new Option('--shared <dir>', 'with --redis: the directory shared with the workers, for the jobs\' contexts (default: <data-dir>/cluster)'))
+    .addOption(new Option('--redis-ca <file>', 'with a rediss:// URL: PEM certificate(s) to trust besides the system\'s (a private CA, a self-signed Redis)'))
+    .addOption(new Option('--verify <share>', 'with --redis: run this share of the units (0 to 1, drawn at random) again on another worker and compare the answers bit for bit (default 0)').argParser(shareOfUnits))
     .action((flags: CompanionFlags) => {
       setStatus(EXIT.ok);
       void (flags.pair ? pairThenRun(flags, io, setStatus) : run(flags, io, setStatus));
@@ -78,7 +94,7 @@ async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number)
       origins: flags.origin ?? DEFAULT_ORIGINS,
       threads: flags.threads,
       maxConcurrent: flags.jobs,
-      ...(flags.redis ? { cluster: { redis: flags.redis, sharedDir: flags.shared ?? path.join(flags.dataDir, 'cluster'), size: flags.threads } } : {}),
+      ...(flags.redis ? { cluster: { redis: flags.redis, sharedDir: flags.shared ?? path.join(flags.dataDir, 'cluster'), size: flags.threads, verifyFraction: flags.verify, ca: readCa(flags.redisCa) } } : {}),
       log: (line) => io.writeErr(`${line}\n`),
     });
   } catch (error) {
@@ -97,7 +113,8 @@ async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number)
       `  pairing token: ${companion.tokenPath}${companion.tokenCreated ? ' (new: pair the task pane with it)' : ''}`,
       ...(companion.pairingCode ? [`  pairing code: ${companion.pairingCode} (one use, valid 10 minutes: type it in the task pane, Companion tab)`] : []),
       `  data: ${flags.dataDir}`,
-      ...(companion.interrupted.length > 0 ? [`  ${companion.interrupted.length} job(s) interrupted by the last stop; resume them with POST /v1/jobs/{id}/resume`] : []),
+      ...(companion.resumed.length > 0 ? [`  ${companion.resumed.length} job(s) interrupted by the last stop, resumed from their checkpoints`] : []),
+      ...(companion.interrupted.length > companion.resumed.length ? [`  ${companion.interrupted.length - companion.resumed.length} job(s) interrupted by the last stop; resume them with POST /v1/jobs/{id}/resume`] : []),
       '',
     ].join('\n'),
   );
@@ -136,7 +153,9 @@ async function pairThenRun(flags: CompanionFlags, io: CliIo, setStatus: (status:
 
 interface WorkerFlags {
   redis: string;
+  redisCa?: string;
   shared: string;
+  backend: 'auto' | 'cpu' | 'webgpu';
   threads?: number;
   name?: string;
 }
@@ -148,9 +167,11 @@ interface WorkerFlags {
 export function addWorkerCommand(program: Command, io: CliIo, setStatus: (status: number) => void): Command {
   return program
     .command('worker')
-    .description('join a cluster: run the units a `partage companion --redis` queues, on this machine\'s threads')
+    .description('join a cluster: run the units a `partage companion --redis` queues, on this machine\'s GPU or threads')
     .requiredOption('--redis <url>', 'the Redis of the cluster (redis://[user:password@]host:port, rediss:// for TLS)')
     .requiredOption('--shared <dir>', 'the directory the companion writes the jobs\' contexts to (a shared disk or mount)')
+    .addOption(new Option('--redis-ca <file>', 'with a rediss:// URL: PEM certificate(s) to trust besides the system\'s (a private CA, a self-signed Redis)'))
+    .addOption(new Option('-b, --backend <backend>', 'compute backend: auto (the GPU through WebGPU when there is one, else the CPU), webgpu, cpu').choices(['auto', 'cpu', 'webgpu']).default('auto'))
     .addOption(new Option('-t, --threads <n>', 'threads (default: all cores)').argParser(wholeNumber(1, 1024)))
     .addOption(new Option('--name <name>', 'the worker\'s name in logs and /v1/health (default: host-pid)'))
     .action((flags: WorkerFlags) => {
@@ -160,9 +181,11 @@ export function addWorkerCommand(program: Command, io: CliIo, setStatus: (status
           // eslint-disable-next-line @typescript-eslint/no-require-imports
           const { startClusterWorker } = require('../cluster/clusterWorker') as typeof import('../cluster/clusterWorker');
           // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const { redisOptions, redactedRedisUrl } = require('../cluster/redisUrl') as typeof import('../cluster/redisUrl');
-          const worker = await startClusterWorker({ connection: redisOptions(flags.redis), sharedDir: flags.shared, threads: flags.threads, name: flags.name, log: (line) => io.writeErr(`${line}\n`) });
-          io.writeOut(`partage worker ${worker.name}: ${worker.threads} threads, taking units from ${redactedRedisUrl(flags.redis)}\n`);
+          const { checkRedis, redisOptions, redactedRedisUrl } = require('../cluster/redisUrl') as typeof import('../cluster/redisUrl');
+          const connection = redisOptions(flags.redis, readCa(flags.redisCa));
+          await checkRedis(connection, flags.redis);
+          const worker = await startClusterWorker({ connection, sharedDir: flags.shared, backend: flags.backend, threads: flags.threads, name: flags.name, log: (line) => io.writeErr(`${line}\n`) });
+          io.writeOut(`partage worker ${worker.name}: ${worker.backend} (${worker.device}), ${worker.threads} threads, taking units from ${redactedRedisUrl(flags.redis)}\n`);
           const stop = (signal: string) => {
             io.writeErr(`partage worker: ${signal}, stopping after the units running\n`);
             worker.close().then(

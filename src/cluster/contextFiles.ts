@@ -5,7 +5,7 @@
  * uses what it read (a truncated or stale file is refused, not computed on).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBytes, encodeBytes } from './codec';
 
@@ -36,6 +36,11 @@ export class ContextFiles {
       renameSync(partial, target);
     }
     return { digest, file };
+  }
+
+  /** Deletes the context's file (its job ended); a worker still holding it keeps its copy in memory. */
+  remove(ref: ContextRef): void {
+    if (/^[0-9a-f]{64}\.ctx$/.test(ref.file)) rmSync(path.join(this.dir, ref.file), { force: true });
   }
 
   /** The context of `ref`, checked against its digest; kept in memory for the next units. */

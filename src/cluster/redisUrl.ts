@@ -2,11 +2,17 @@
  * A Redis URL as ioredis options: redis://[user:password@]host[:port][/db], or rediss:// for
  * TLS. The password stays in the options, never in a queued job or a log line.
  */
+import { rootCertificates } from 'node:tls';
 import type { ConnectionOptions } from 'bullmq';
+import IORedis from 'ioredis';
 
 export class RedisUrlError extends Error {}
 
-export function redisOptions(url: string): ConnectionOptions {
+/**
+ * `ca`: PEM certificates to trust for rediss:// besides the system's (a cluster's own CA, or a
+ * self-signed Redis certificate).
+ */
+export function redisOptions(url: string, ca?: string): ConnectionOptions {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -22,7 +28,7 @@ export function redisOptions(url: string): ConnectionOptions {
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
     ...(db !== '' ? { db: Number(db) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: ca === undefined ? {} : { ca: [...rootCertificates, ca] } } : {}),
     // BullMQ's workers block on Redis: a command must wait for a reconnection rather than fail.
     maxRetriesPerRequest: null,
   } as ConnectionOptions;
@@ -36,5 +42,22 @@ export function redactedRedisUrl(url: string): string {
     return parsed.toString();
   } catch {
     return 'redis://(unreadable URL)';
+  }
+}
+
+/**
+ * Connects once and pings, so that a wrong address, password or certificate stops the start with
+ * Redis's own reason instead of a worker retrying in silence.
+ */
+export async function checkRedis(connection: ConnectionOptions, url: string): Promise<void> {
+  const probe = new IORedis({ ...(connection as object), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 10_000 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new RedisUrlError(`cannot reach Redis at ${redactedRedisUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    probe.disconnect();
   }
 }

@@ -14,12 +14,12 @@ import type { JobEnvironment } from './jobs/types';
 import { JobRunner } from './runner/jobRunner';
 import { WorkerPool, type UnitPool } from './runner/pool';
 import { ClusterPool } from '../cluster/clusterPool';
-import { redactedRedisUrl, redisOptions } from '../cluster/redisUrl';
+import { checkRedis, redactedRedisUrl, redisOptions } from '../cluster/redisUrl';
 import { buildApp, type BackendInfo } from './server/app';
 import { loadOrCreateToken } from './server/token';
 import { PairingState } from './server/pairing';
 import { Store } from './store/store';
-import { WebGpuBackend } from './gpu/webgpuBackend';
+import { openWebGpu, type WebGpuBackend } from './gpu/webgpuBackend';
 import { DEFAULT_ORIGINS, DEFAULT_PORT } from './defaults';
 
 export interface CompanionOptions {
@@ -44,9 +44,11 @@ export interface CompanionOptions {
   /**
    * Coordinate a cluster instead of running units on this machine's threads: the Redis URL
    * (redis:// or rediss://), the directory shared with the workers for job contexts, and how
-   * many units to keep in flight per job (default: threads).
+   * many units to keep in flight per job (default: threads); `verifyFraction` of the units run
+   * again on another worker and are compared. A coordinator resumes, as it starts, the jobs its
+   * predecessor left interrupted (a cluster's coordinator is a service nobody watches).
    */
-  cluster?: { redis: string; sharedDir: string; size?: number };
+  cluster?: { redis: string; sharedDir: string; size?: number; verifyFraction?: number; /** PEM, for rediss:// with a private CA. */ ca?: string };
   log?: (line: string) => void;
 }
 
@@ -62,6 +64,8 @@ export interface RunningCompanion {
   backends: BackendInfo[];
   /** Jobs found running from a previous process, now 'interrupted'. */
   interrupted: string[];
+  /** Of those, the jobs resumed at once (a cluster's coordinator resumes them all). */
+  resumed: string[];
   app: FastifyInstance;
   runner: JobRunner;
   store: Store;
@@ -73,16 +77,6 @@ function packageVersion(): string {
   // package.json is two levels above both src/companion and lib/companion.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
-}
-
-/** The GPU backend for `choice`: none for 'cpu'; for 'webgpu' an adapter or an error saying why not. */
-async function openWebGpu(choice: 'auto' | 'cpu' | 'webgpu', log: (line: string) => void): Promise<WebGpuBackend | undefined> {
-  if (choice === 'cpu') return undefined;
-  const opened = await WebGpuBackend.open(choice === 'webgpu');
-  if (opened.backend) return opened.backend;
-  if (choice === 'webgpu') throw new Error(`the webgpu backend is not available: ${opened.reason}`);
-  log(`no GPU backend (${opened.reason}); jobs run on the CPU threads`);
-  return undefined;
 }
 
 /** The GPU's line in /v1/health; `available` is read at each request (a lost device says so). */
@@ -118,7 +112,9 @@ export async function startCompanionService(options: CompanionOptions): Promise<
     // Uploads cut short by a crash, and files whose registration never committed.
     await removeLeftoverFiles(store, datasetsDir);
     if (options.cluster) {
-      cluster = new ClusterPool({ connection: redisOptions(options.cluster.redis), sharedDir: options.cluster.sharedDir, size: options.cluster.size ?? threads });
+      const connection = redisOptions(options.cluster.redis, options.cluster.ca);
+      await checkRedis(connection, options.cluster.redis);
+      cluster = new ClusterPool({ connection, sharedDir: options.cluster.sharedDir, size: options.cluster.size ?? threads, verifyFraction: options.cluster.verifyFraction, log });
       await cluster.ready();
       log(`coordinating a cluster over ${redactedRedisUrl(options.cluster.redis)} (contexts in ${options.cluster.sharedDir})`);
       pool = cluster;
@@ -155,6 +151,21 @@ export async function startCompanionService(options: CompanionOptions): Promise<
     if (address && typeof address === 'object') port = address.port;
     // Jobs start only once the API answers, so that a client polling at start sees them move.
     const { interrupted } = runner.start();
+    let resumed: string[] = [];
+    if (cluster) {
+      // What the killed coordinator left queued is dropped first: the resumed runs queue their own.
+      const dropped = await cluster.forget(interrupted);
+      if (dropped > 0) log(`dropped ${dropped} unit(s) the last coordinator left queued`);
+      resumed = interrupted.filter((id) => {
+        try {
+          runner.resume(id);
+          return true;
+        } catch (error) {
+          log(`job ${id} could not be resumed: ${(error as Error).message}`);
+          return false;
+        }
+      });
+    }
     const url = `${https ? 'https' : 'http'}://localhost:${port}`;
     let closing: Promise<void> | undefined;
     return {
@@ -168,6 +179,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
       newPairingCode: () => pairing.renew().code,
       backends,
       interrupted,
+      resumed,
       app,
       runner,
       store,

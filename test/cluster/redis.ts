@@ -38,9 +38,10 @@ async function answers(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(extra: string[] = []): Promise<TestRedis> {
+/** `port`: to start Redis again where the clients look for it (a restart). */
+export async function startRedis(extra: string[] = [], port?: number): Promise<TestRedis> {
   if (!existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is missing: the test command (scripts/test.sh) installs Debian's redis-server`);
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
   const deadline = Date.now() + 60_000;
   while (!(await answers(port))) {

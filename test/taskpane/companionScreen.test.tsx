@@ -21,7 +21,7 @@ const DEV_PANE = { protocol: 'https:', hostname: 'localhost', origin: 'https://l
 
 /** A companion behind fetch: `up` says whether it answers at all. */
 function fakeCompanion() {
-  const state = { up: true, attemptsLeft: 5 };
+  const state: { up: boolean; attemptsLeft: number; workers?: unknown[] } = { up: true, attemptsLeft: 5 };
   const reply = (status: number, body: unknown) => ({ ok: status < 300, status, text: async () => JSON.stringify(body), body: null });
   const fetch = jest.fn(async (input: string, init: RequestInit = {}) => {
     if (!state.up || !input.startsWith(URL_)) throw new TypeError('Failed to fetch');
@@ -37,6 +37,7 @@ function fakeCompanion() {
           { name: 'cpu', device: 'AMD EPYC 7B13', threads: 16 },
         ],
         jobs: { running: 1, queued: 2 },
+        ...(state.workers ? { workers: state.workers } : {}),
       });
     }
     if (route === '/v1/pair') {
@@ -166,4 +167,31 @@ test('forgetting the pairing removes the token and shows the form again', async 
   });
   await screen.findByTestId('pairing-form');
   expect(JSON.parse(storage.getItem(SETTINGS_KEY)!)).toEqual({ url: URL_ });
+});
+
+test('a companion coordinating a cluster lists its workers: name, backend, device, units done, last seen', async () => {
+  const companion = fakeCompanion();
+  const now = Date.now();
+  companion.state.workers = [
+    { name: 'gpu-01', backend: 'webgpu', device: 'NVIDIA H200', threads: 16, unitsDone: 12345, lastSeen: new Date(now - 1000).toISOString(), engineVersion: '0.1.0' },
+    { name: 'cpu-02', backend: 'cpu', device: 'AMD EPYC 9654', threads: 96, unitsDone: 40, lastSeen: new Date(now - 60_000).toISOString(), engineVersion: '0.1.0' },
+  ];
+  const storage = memoryStorage();
+  storage.setItem(SETTINGS_KEY, JSON.stringify({ url: URL_, token: TOKEN }));
+  renderScreen(storage, companion.fetch);
+  await screen.findByTestId('companion-workers');
+  const lines = screen.getAllByTestId('companion-worker').map((w) => (w.textContent ?? '').replace(/\s+/g, ' '));
+  expect(lines[0]).toBe('gpu-01 — GPU: NVIDIA H200; 12,345 units done; seen just now');
+  expect(lines[1]).toMatch(/^cpu-02 — CPU: AMD EPYC 9654, 96 threads; 40 units done; silent for 6\d s$/);
+  expect(text('companion-backend')).toContain('Coordinating a cluster: jobs run on its workers.');
+});
+
+test('a coordinating companion that no worker joined yet says what to start', async () => {
+  const companion = fakeCompanion();
+  companion.state.workers = [];
+  const storage = memoryStorage();
+  storage.setItem(SETTINGS_KEY, JSON.stringify({ url: URL_, token: TOKEN }));
+  renderScreen(storage, companion.fetch);
+  await screen.findByTestId('companion-workers');
+  expect(text('companion-workers')).toBe('No worker has joined: start `partage worker --redis …` on the machines of the cluster.');
 });

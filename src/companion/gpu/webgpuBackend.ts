@@ -91,3 +91,13 @@ export class WebGpuBackend {
     context?.destroy();
   }
 }
+
+/** The GPU backend for `choice`: none for 'cpu'; for 'webgpu' an adapter or an error saying why not. */
+export async function openWebGpu(choice: 'auto' | 'cpu' | 'webgpu', log: (line: string) => void): Promise<WebGpuBackend | undefined> {
+  if (choice === 'cpu') return undefined;
+  const opened = await WebGpuBackend.open(choice === 'webgpu');
+  if (opened.backend) return opened.backend;
+  if (choice === 'webgpu') throw new Error(`the webgpu backend is not available: ${opened.reason}`);
+  log(`no GPU backend (${opened.reason}); jobs run on the CPU threads`);
+  return undefined;
+}

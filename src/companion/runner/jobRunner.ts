@@ -464,11 +464,13 @@ export class JobRunner {
     let result: Record<string, unknown>;
     try {
       const onGpu = job.ranOn.has('webgpu');
+      const cluster = this.pool.describe?.(job.id);
       result = {
         ...job.execution.result(),
         backend: onGpu && job.ranOn.has(this.backend) ? `webgpu+${this.backend}` : onGpu ? 'webgpu' : this.backend,
         ...(onGpu ? { device: this.webgpu?.adapter?.name } : {}),
         ...(job.backendNotes.length > 0 ? { backendNotes: job.backendNotes } : {}),
+        ...(cluster ? { cluster } : {}),
         threads: this.pool.size,
         engineVersion: ENGINE_VERSION,
         elapsedMs: Date.now() - job.startedAt,

@@ -34,6 +34,8 @@ export interface UnitPool {
   cancel(key: string, graceMs: number): void;
   release(key: string): void;
   close(graceMs?: number): Promise<void>;
+  /** What a job's result should say of where its units ran (a cluster's workers and checks). */
+  describe?(key: string): Record<string, unknown> | undefined;
 }
 
 /** Rejection of a task whose job was cancelled: not an error of the job. */

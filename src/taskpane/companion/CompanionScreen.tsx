@@ -1,6 +1,6 @@
 /*
  * The Companion tab: pairing (the one-time code the companion prints, or its token), then its
- * status (version, backends with the GPU's name, queue), and when it cannot be reached, why and
+ * status (version, backends with the GPU's name, queue, a cluster's workers), and when it cannot be reached, why and
  * what to type, with the offer to work offline (small jobs in the pane).
  */
 import {
@@ -20,7 +20,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CompanionHealth } from './companionApi';
+import type { ClusterWorkerInfo, CompanionHealth } from './companionApi';
 import { PairingError, useCompanion, type ConnectionStatus } from './companionContext';
 import { CommandLine } from './CommandLine';
 import { PAIR_COMMAND, START_COMMAND_INSTALLED, type Cause } from './diagnosis';
@@ -153,14 +153,46 @@ function ConnectedStatus({ health }: { health: CompanionHealth }): JSX.Element {
         {health.backends.map((b) => (
           <div key={b.name}>{describeBackend(b)}</div>
         ))}
-        {!gpu && <Caption1 className={styles.muted}>No GPU in use: jobs run on the CPU threads.</Caption1>}
+        {health.workers ? (
+          <Caption1 className={styles.muted}>Coordinating a cluster: jobs run on its workers.</Caption1>
+        ) : (
+          !gpu && <Caption1 className={styles.muted}>No GPU in use: jobs run on the CPU threads.</Caption1>
+        )}
       </dd>
       <dt className={styles.term}>Queue</dt>
       <dd className={styles.value} data-testid="companion-queue">
         {health.jobs.running} running, {health.jobs.queued} waiting
       </dd>
+      {health.workers && (
+        <>
+          <dt className={styles.term}>Workers</dt>
+          <dd className={styles.value} data-testid="companion-workers">
+            {health.workers.length === 0 ? (
+              <Caption1 className={styles.muted}>No worker has joined: start `partage worker --redis …` on the machines of the cluster.</Caption1>
+            ) : (
+              health.workers.map((w) => (
+                <div key={w.name} data-testid="companion-worker">
+                  {describeWorker(w, Date.now())}
+                </div>
+              ))
+            )}
+          </dd>
+        </>
+      )}
     </dl>
   );
+}
+
+/** Heartbeats come every 2 s: a worker silent for longer than this has probably stopped. */
+const SILENT_AFTER_MS = 10_000;
+
+/** One worker, as the pane lists it: name, backend, device, units done, last seen. */
+export function describeWorker(worker: ClusterWorkerInfo, now: number): string {
+  const kind = worker.backend === 'webgpu' ? 'GPU' : worker.backend === 'cpu' ? 'CPU' : worker.backend;
+  const threads = worker.backend === 'cpu' ? `, ${worker.threads} threads` : '';
+  const ago = Math.max(0, Math.round((now - Date.parse(worker.lastSeen)) / 1000));
+  const seen = now - Date.parse(worker.lastSeen) > SILENT_AFTER_MS ? `silent for ${ago} s` : 'seen just now';
+  return `${worker.name} — ${kind}: ${worker.device}${threads}; ${worker.unitsDone.toLocaleString('en-GB')} units done; ${seen}`;
 }
 
 function Unreachable({ causes, offline, onWorkOffline }: { causes: Cause[]; offline: boolean; onWorkOffline?: () => void }): JSX.Element {

@@ -16,12 +16,26 @@ export interface BackendInfo {
   unavailable?: string;
 }
 
+/** A worker of the cluster a coordinating companion runs its jobs on (`partage worker`). */
+export interface ClusterWorkerInfo {
+  name: string;
+  backend: string;
+  device: string;
+  threads: number;
+  unitsDone: number;
+  /** ISO time of its last heartbeat (every 2 s). */
+  lastSeen: string;
+  engineVersion: string;
+}
+
 export interface CompanionHealth {
   name: string;
   version: string;
   engineVersion: string;
   backends: BackendInfo[];
   jobs: { running: number; queued: number };
+  /** Only from a companion started with --redis: the workers that sent a heartbeat. */
+  workers?: ClusterWorkerInfo[];
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
