@@ -51,12 +51,16 @@ export function redactedRedisUrl(url: string): string {
  */
 export async function checkRedis(connection: ConnectionOptions, url: string): Promise<void> {
   const probe = new IORedis({ ...(connection as object), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 10_000 });
-  probe.on('error', () => undefined);
+  // The socket's own error (a refused certificate, say) comes as an event; the command then
+  // fails only with "Connection is closed", so the first event is the reason to give.
+  let firstError: Error | undefined;
+  probe.on('error', (error: Error) => (firstError ??= error));
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    throw new RedisUrlError(`cannot reach Redis at ${redactedRedisUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
+    const reason = firstError ?? (error instanceof Error ? error : new Error(String(error)));
+    throw new RedisUrlError(`cannot reach Redis at ${redactedRedisUrl(url)}: ${reason.message}`);
   } finally {
     probe.disconnect();
   }

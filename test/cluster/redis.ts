@@ -32,7 +32,8 @@ async function answers(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => {
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      // +PONG, or -NOAUTH from a Redis with a password: either way it is serving.
+      resolve(/^[+-]/.test(data.toString()));
     });
     socket.once('error', () => resolve(false));
   });
