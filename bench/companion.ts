@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DatasetReader, JobEnvironment, JobType } from '../src/companion/jobs/types';
 import { JobRunner } from '../src/companion/runner/jobRunner';
-import { WorkerPool } from '../src/companion/runner/pool';
+import { WorkerPool, type UnitPool } from '../src/companion/runner/pool';
 import { Store, type DatasetRecord } from '../src/companion/store/store';
 import type { WebGpuBackend } from '../src/companion/gpu/webgpuBackend';
 import { formatRate, mulberry32, type BenchRow } from './harness';
@@ -60,17 +60,19 @@ function record(id: string, dtype: string, shape: number[]): DatasetRecord {
 export class BenchCompanion {
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'partage-bench-'));
   private readonly store = Store.open(this.dir);
-  private readonly pool: WorkerPool;
+  private readonly pool: UnitPool;
   private readonly runner: JobRunner;
 
+  /** `pool`: units run there (a cluster's) instead of on `threads` threads of this process. */
   constructor(
     readonly threads: number,
     datasets: MemoryDatasets,
     webgpu?: WebGpuBackend,
+    pool?: UnitPool,
   ) {
-    this.pool = new WorkerPool(threads);
+    this.pool = pool ?? new WorkerPool(threads);
     const env: JobEnvironment = { datasets, catalogue: datasets, totalMemory: os.totalmem(), threads };
-    this.runner = new JobRunner({ store: this.store, pool: this.pool, env, backend: 'cpu', webgpu, maxConcurrent: 1 });
+    this.runner = new JobRunner({ store: this.store, pool: this.pool, env, backend: pool ? 'cluster' : 'cpu', webgpu, maxConcurrent: 1 });
     this.runner.start();
   }
 

@@ -8,6 +8,7 @@ import { benchAllocation } from './allocation';
 import { benchNucleolus } from './nucleolus';
 import { benchDeals } from './deals';
 import { benchCompanion } from './companion';
+import { benchCluster } from './cluster';
 import { benchPoolStream } from './poolStream';
 import { benchGpu } from './gpu';
 import { benchVotingDoubleMajority } from './votingDoubleMajority';
@@ -162,6 +163,17 @@ function option(name: string): string | undefined {
   return inline ? inline.slice(name.length + 3) : at >= 0 ? args[at + 1] : undefined;
 }
 
+/** `--only cluster`: these alone (they start Redis and worker processes: a few minutes). */
+async function printCluster(): Promise<void> {
+  const cluster = await benchCluster();
+  if ('skipped' in cluster) {
+    console.log(`\n${cluster.skipped}`);
+    return;
+  }
+  printTable(`partage cluster benchmarks — Redis on loopback, \`partage worker\` processes of 1 thread each, beside the coordinator on this machine's ${os.availableParallelism()} cores`, cluster.rows);
+  console.log(`\n${cluster.estimate.join('\n')}`);
+}
+
 async function main(): Promise<void> {
   const backend = option('backend') ?? 'cpu';
   if (backend === 'webgpu') {
@@ -170,6 +182,9 @@ async function main(): Promise<void> {
     return benchGpu({ size });
   }
   if (backend !== 'cpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
+  const only = option('only');
+  if (only !== undefined && only !== 'cluster') throw new Error(`--only must be cluster, got ${only}`);
+  if (only === 'cluster') return printCluster();
   const rows = [
     ...benchExactTables(),
     ...benchVoting(),
@@ -187,6 +202,7 @@ async function main(): Promise<void> {
   const companionRows = await benchCompanion();
   companionRows.push(...(await benchPoolStream(Number(process.env.PARTAGE_POOL_ROWS ?? 1e6))));
   printTable(`partage companion benchmarks — cpu backend, worker threads (${os.availableParallelism()} cores: ${os.cpus()[0]?.model?.trim() ?? os.arch()})`, companionRows);
+  await printCluster();
   const missed = [...rows, ...companionRows].filter((r) => r.met === false);
   if (missed.length > 0) console.log(`\n${missed.length} target(s) missed: ${missed.map((r) => r.name).join(', ')}`);
 }
