@@ -71,7 +71,10 @@ export class BenchCompanion {
     pool?: UnitPool,
   ) {
     this.pool = pool ?? new WorkerPool(threads);
-    const env: JobEnvironment = { datasets, catalogue: datasets, totalMemory: os.totalmem(), threads };
+    // As the companion sets it up: a cluster's units in flight are not this machine's threads.
+    const env: JobEnvironment = pool
+      ? { datasets, catalogue: datasets, totalMemory: os.totalmem(), threads: os.availableParallelism(), unitsInFlight: pool.size }
+      : { datasets, catalogue: datasets, totalMemory: os.totalmem(), threads };
     this.runner = new JobRunner({ store: this.store, pool: this.pool, env, backend: pool ? 'cluster' : 'cpu', webgpu, maxConcurrent: 1 });
     this.runner.start();
   }

@@ -17,6 +17,7 @@ interface CompanionFlags {
   redis?: string;
   shared?: string;
   verify?: number;
+  inFlight?: number;
   redisCa?: string;
 }
 
@@ -72,6 +73,7 @@ export function addCompanionCommand(program: Command, io: CliIo, setStatus: (sta
     .addOption(new Option('--redis <url>', 'coordinate a cluster: queue the units on this Redis (redis://[user:password@]host:port, rediss:// for TLS) for `partage worker`s'))
     .addOption(new Option('--shared <dir>', 'with --redis: the directory shared with the workers, for the jobs\' contexts (default: <data-dir>/cluster)'))
     .addOption(new Option('--redis-ca <file>', 'with a rediss:// URL: PEM certificate(s) to trust besides the system\'s (a private CA, a self-signed Redis)'))
+    .addOption(new Option('--in-flight <n>', 'with --redis: units of a job queued at once for the workers (default 64; a GPU worker takes up to 512 at once)').argParser(wholeNumber(1, 100_000)))
     .addOption(new Option('--verify <share>', 'with --redis: run this share of the units (0 to 1, drawn at random) again on another worker and compare the answers bit for bit (default 0)').argParser(shareOfUnits))
     .action((flags: CompanionFlags) => {
       setStatus(EXIT.ok);
@@ -94,7 +96,7 @@ async function run(flags: CompanionFlags, io: CliIo, setStatus: (status: number)
       origins: flags.origin ?? DEFAULT_ORIGINS,
       threads: flags.threads,
       maxConcurrent: flags.jobs,
-      ...(flags.redis ? { cluster: { redis: flags.redis, sharedDir: flags.shared ?? path.join(flags.dataDir, 'cluster'), size: flags.threads, verifyFraction: flags.verify, ca: readCa(flags.redisCa) } } : {}),
+      ...(flags.redis ? { cluster: { redis: flags.redis, sharedDir: flags.shared ?? path.join(flags.dataDir, 'cluster'), size: flags.inFlight, verifyFraction: flags.verify, ca: readCa(flags.redisCa) } } : {}),
       log: (line) => io.writeErr(`${line}\n`),
     });
   } catch (error) {

@@ -22,6 +22,13 @@ import { Store } from './store/store';
 import { openWebGpu, type WebGpuBackend } from './gpu/webgpuBackend';
 import { DEFAULT_ORIGINS, DEFAULT_PORT } from './defaults';
 
+/**
+ * Units of a job a coordinator keeps queued for its workers unless told otherwise: enough to keep
+ * a few workers' cores busy and to fill a GPU worker's batches, with the results waiting to be
+ * merged bounded (each holds a few vectors of the holder count for a similarity job).
+ */
+export const DEFAULT_UNITS_IN_FLIGHT = 64;
+
 export interface CompanionOptions {
   dataDir: string;
   /** 0 picks a free port (tests). */
@@ -44,7 +51,7 @@ export interface CompanionOptions {
   /**
    * Coordinate a cluster instead of running units on this machine's threads: the Redis URL
    * (redis:// or rediss://), the directory shared with the workers for job contexts, and how
-   * many units to keep in flight per job (default: threads); `verifyFraction` of the units run
+   * many units to keep in flight per job (default DEFAULT_UNITS_IN_FLIGHT); `verifyFraction` of the units run
    * again on another worker and are compared. A coordinator resumes, as it starts, the jobs its
    * predecessor left interrupted (a cluster's coordinator is a service nobody watches).
    */
@@ -114,7 +121,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
     if (options.cluster) {
       const connection = redisOptions(options.cluster.redis, options.cluster.ca);
       await checkRedis(connection, options.cluster.redis);
-      cluster = new ClusterPool({ connection, sharedDir: options.cluster.sharedDir, size: options.cluster.size ?? threads, verifyFraction: options.cluster.verifyFraction, log });
+      cluster = new ClusterPool({ connection, sharedDir: options.cluster.sharedDir, size: options.cluster.size ?? DEFAULT_UNITS_IN_FLIGHT, verifyFraction: options.cluster.verifyFraction, log });
       await cluster.ready();
       log(`coordinating a cluster over ${redactedRedisUrl(options.cluster.redis)} (contexts in ${options.cluster.sharedDir})`);
       pool = cluster;
@@ -124,6 +131,7 @@ export async function startCompanionService(options: CompanionOptions): Promise<
       catalogue: store,
       totalMemory: os.totalmem(),
       threads,
+      ...(cluster ? { unitsInFlight: cluster.size } : {}),
     };
     // A coordinator leaves the computing to its workers (each with its own GPU or cores).
     webgpu = options.cluster ? undefined : await openWebGpu(backendChoice, log);

@@ -261,7 +261,7 @@ describe('failures', () => {
 
   test('the coordinator killed (SIGKILL) in the middle of a job: restarted, it resumes the job to the same numbers', async () => {
     const dataDir = makeDataDir();
-    const args = ['--redis', redis.url, '--shared', shared, '--threads', '3'];
+    const args = ['--redis', redis.url, '--shared', shared, '--in-flight', '3'];
     let coordinator: CompanionProcess | undefined = await startCompanion(dataDir, args, 120_000);
     try {
       const request = longSampled(13, 9000);

@@ -117,11 +117,11 @@ export const shapleySample: JobDefinition<SampleJob> = {
 };
 
 /**
- * Blocks handed out ahead of the merged prefix: enough to keep every thread (or a GPU's batches)
- * busy, with bounded memory.
+ * Blocks handed out ahead of the merged prefix: enough to keep every thread (or a GPU's batches,
+ * or a cluster's workers) busy, with bounded memory.
  */
 function blocksAhead(env: JobEnvironment): number {
-  return Math.max(2 * env.threads + 2, env.batchUnits ?? 0);
+  return Math.max(2 * env.threads + 2, env.batchUnits ?? 0, env.unitsInFlight ?? 0);
 }
 
 class SampleExecution implements Execution {

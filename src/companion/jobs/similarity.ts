@@ -252,8 +252,8 @@ function bytesPerValue(env: JobEnvironment, source: MatrixSource): number {
 }
 
 /** Unit results held back for an earlier unit, at most. */
-function maxWaitingUnits(threads: number): number {
-  return 2 * threads + 2;
+function maxWaitingUnits(env: Pick<JobEnvironment, 'threads' | 'unitsInFlight'>): number {
+  return Math.max(2 * env.threads + 2, env.unitsInFlight ?? 0);
 }
 
 /**
@@ -261,13 +261,14 @@ function maxWaitingUnits(threads: number): number {
  * per thread the best-score table and the split's working arrays, in the main thread the totals
  * and the unit results waiting to be merged in order.
  */
-export function similarityMemoryBytes(m: number, n: number, d: number, holders: number, sourceBytes: number, threads: number): number {
+export function similarityMemoryBytes(m: number, n: number, d: number, holders: number, sourceBytes: number, env: Pick<JobEnvironment, 'threads' | 'unitsInFlight'>): number {
+  const threads = env.unitsInFlight === undefined ? env.threads : 0;
   const perUnit = similarityOutputsPerUnit(n, d, holders);
   const unitRows = 4 * d * (m + n);
   const indices = 4 * (n + 3 * m) + 8 * m + 64 * n; // holder and user indices, weights, labels
   const thread = 8 * Math.ceil(perUnit / 4) * 4 * holders + 4 * Math.ceil(perUnit / 4) * 4 * d + 72 * holders;
   const unitResult = 8 * 4 * holders;
-  const main = 8 * 3 * holders + maxWaitingUnits(threads) * unitResult;
+  const main = 8 * 3 * holders + maxWaitingUnits(env) * unitResult;
   return unitRows + sourceBytes + indices + threads * (thread + unitResult) + main;
 }
 
@@ -306,7 +307,7 @@ export const attributionSimilarity: JobDefinition<SimilarityJob> = {
 
     const holderBound = 'labels' in holders ? new Set(holders.labels).size : n;
     const sourceBytes = bytesPerValue(env, outputs) * m * d + bytesPerValue(env, items) * n * d;
-    checkMemory('input.items', similarityMemoryBytes(m, n, d, holderBound, sourceBytes, env.threads), env, `a similarity attribution of ${m} outputs × ${n} items × ${d} dimensions`);
+    checkMemory('input.items', similarityMemoryBytes(m, n, d, holderBound, sourceBytes, env), env, `a similarity attribution of ${m} outputs × ${n} items × ${d} dimensions`);
 
     return {
       value: { outputs, items, holders, weights, users, modelScores, threshold, mode: mode as SimilarityMode, topHolders, holderBound },
@@ -453,7 +454,7 @@ class SimilarityExecution implements Execution {
     this.context = { kind: 'attribution.similarity', problem: this.problem };
     this.perUnit = similarityOutputsPerUnit(this.problem.itemCount, this.problem.d, this.problem.holderCount);
     this.unitCount = Math.ceil(this.problem.outputCount / this.perUnit);
-    this.maxWaiting = maxWaitingUnits(env.threads);
+    this.maxWaiting = maxWaitingUnits(env);
     this.totals = new SimilarityTotals(this.problem.holderCount, Math.min(this.problem.outputCount, MAX_INLINE_OUTPUT_TOPS), this.problem.modelScores !== undefined);
     this.restore(checkpoint);
   }

@@ -43,6 +43,13 @@ export interface JobEnvironment {
    * merged prefix allow at least this many.
    */
   readonly batchUnits?: number;
+  /**
+   * Units a pool that is not this machine's threads keeps out at once (a cluster's workers, each
+   * with its own cores or GPU): executions that bound the units handed out ahead of their merged
+   * prefix allow at least this many, and the units' results waiting to be merged are counted
+   * that many times; what runs per thread is not (it runs on the workers).
+   */
+  readonly unitsInFlight?: number;
 }
 
 /** A job's input after validation, and its options as stored (defaults filled in). */
