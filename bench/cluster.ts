@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { ClusterPool, UNIT_QUEUE } from '../src/cluster/clusterPool';
+import { GPU_UNITS_IN_FLIGHT } from '../src/cluster/clusterWorker';
 import { redisOptions } from '../src/cluster/redisUrl';
 import { encodeValue } from '../src/cluster/codec';
 import { similarityOutputsPerUnit } from '../src/companion/jobs/similarity';
@@ -272,7 +273,8 @@ function paperEstimate(f: Figures): string[] {
     `- units: ${perUnit} output${perUnit > 1 ? 's' : ''} per unit at this N (the cut depends on the problem only), so ${units.toExponential(2)} units, each a sweep of the whole catalogue`,
     `- coordinator: measured here ${f.unitsPerSecond.toFixed(0)} tiny units/s through Redis (round trip ${formatMs(f.roundTripMs)} one at a time; ${formatMs(f.localUnitMs)} a unit on a local thread), so ${hours(coordinatorS)} of unit handling alone`,
     `- answers: ${f.similarityAnswerBytes.toFixed(0)} bytes each measured through Redis at ${SIMILARITY.holders} holders (payload ${f.similarityPayloadBytes.toFixed(0)} bytes); a one-output unit over ${H.toExponential(0)} holders crediting ${f.oneOutput.credited.toFixed(0)} of them encodes to ${f.oneOutput.bytes.toFixed(0)} bytes (mostly-zero vectors travel as their entries), so ${(trafficBytes / 1e9).toFixed(0)} GB through Redis in all, ${(trafficBytes / computeS / 1e6).toFixed(0)} MB/s while the GPUs compute`,
-    `- catalogue: ${(catalogueBytes / 1e9).toFixed(0)} GB of float32 read by each worker from the shared path (more than one GPU's memory: swept from host memory or in slices)`,
-    `- so the coordinator's handling of ${units.toExponential(0)} units (${hours(coordinatorS)} at the rate measured here) and each worker's sweeps of the catalogue bound the run, not the GPUs' arithmetic (${hours(computeS)}): such a job wants many outputs per unit on GPU workers (one sweep of the catalogue for many outputs) and a coordinator on a machine of its own`,
+    `- catalogue: ${(catalogueBytes / 1e9).toFixed(0)} GB of float32, which each GPU worker uploads when it sets up the job: more than an H200's 141 GB, so as the kernels stand such a job falls back to the workers' threads (it needs the catalogue in float16, ${(catalogueBytes / 2e9).toFixed(0)} GB, or in slices)`,
+    `- passes: a GPU worker takes up to ${GPU_UNITS_IN_FLIGHT} units of a job at once, consecutive ones in one pass over the catalogue: at best ${Math.ceil(units / GPU_UNITS_IN_FLIGHT).toExponential(1)} passes in all, if the coordinator keeps ${workers} × ${GPU_UNITS_IN_FLIGHT} units in flight (--in-flight ${workers * GPU_UNITS_IN_FLIGHT})`,
+    `- so the coordinator's handling of ${units.toExponential(0)} units (${hours(coordinatorS)} at the rate measured here, on a 2-core machine shared with the workers) bounds the run before the GPUs' arithmetic (${hours(computeS)}): such a job wants a coordinator on a machine of its own, and more outputs per unit for GPU workers`,
   ];
 }

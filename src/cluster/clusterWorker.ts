@@ -53,7 +53,7 @@ interface GpuBatch {
 type GpuJobState = { job: GpuJob<any>; state: unknown; batch?: GpuBatch } | { cpu: string };
 
 /** Units a GPU worker takes from Redis at once, so that its batches fill the device. */
-const GPU_UNITS_IN_FLIGHT = 512;
+export const GPU_UNITS_IN_FLIGHT = 512;
 /** How long a unit waits for others of its job before its batch goes to the GPU. */
 const GPU_BATCH_WAIT_MS = 2;
 
