@@ -15,7 +15,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -28,32 +27,9 @@ import { attributeBlock, similarityProblem } from '../src/engine/attribution/sim
 import { SAMPLING_BLOCK_SIZE as SAMPLES_PER_UNIT } from '../src/engine/shapley/sampling';
 import { BenchCompanion, MemoryDatasets, randomMatrix, randomTable } from './companion';
 import { formatMs, formatRate, type BenchRow } from './harness';
+import { REDIS_SERVER, startRedis, type TestRedis } from '../test/cluster/redis';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
 const ROOT = path.join(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 function stopProcess(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -68,21 +44,18 @@ class BenchCluster {
   readonly shared = path.join(this.dir, 'shared');
   private readonly workers: ChildProcess[] = [];
   private constructor(
-    private readonly redis: ChildProcess,
-    readonly url: string,
+    private readonly redis: TestRedis,
+    private readonly redisDir: string,
   ) {}
 
+  get url(): string {
+    return this.redis.url;
+  }
+
+  /** The Redis of the tests (test/cluster/redis.ts), with the append-only file the README advises. */
   static async start(): Promise<BenchCluster> {
-    const port = await freePort();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'partage-bench-redis-'));
-    const redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir], { stdio: 'ignore' });
-    redis.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const deadline = Date.now() + 30_000;
-    while (!(await redisAnswers(port))) {
-      if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return new BenchCluster(redis, `redis://127.0.0.1:${port}`);
+    return new BenchCluster(await startRedis(['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir]), dir);
   }
 
   get workerCount(): number {
@@ -141,8 +114,9 @@ class BenchCluster {
 
   async stop(): Promise<void> {
     await Promise.all(this.workers.map(stopProcess));
-    await stopProcess(this.redis);
+    await this.redis.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.redisDir, { recursive: true, force: true });
   }
 }
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { encodeNpyHeader } from '../../src/companion/datasets/npyFormat';
+import { npyOfFloat64 as npy } from '../companion/datasets/fixtures';
 import { UNIT_QUEUE } from '../../src/cluster/clusterPool';
 import { redisOptions } from '../../src/cluster/redisUrl';
 import { call, ended, waitFor, type Endpoint } from '../companion/client';
@@ -115,13 +115,6 @@ const EXACT_TABLE = { type: 'shapley.exact', input: { n: 10, values: Array.from(
 /** A sampled job long enough (a few seconds on 2 cores) for something to happen in its middle. */
 const longSampled = (seed: number, permutations = 6000) => ({ type: 'shapley.sample', input: { game: { type: 'saturatingScale', sizes: Array.from({ length: 2000 }, (_, i) => 1 + (i % 97)), halfSize: 5000, alpha: 0.6 } }, options: { seed, maxPermutations: permutations } });
 
-function npy(values: Float64Array, shape: number[]): Uint8Array {
-  const header = encodeNpyHeader('float64', shape);
-  const out = new Uint8Array(header.length + values.byteLength);
-  out.set(header, 0);
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), header.length);
-  return out;
-}
 
 /** Pseudo-random numbers in [-1, 1), the same on every run (a 32-bit LCG). */
 function numbersFrom(seed: number, count: number): Float64Array {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DatasetFormatError } from '../../../src/companion/datasets/errors';
+import { encodeNpyHeader } from '../../../src/companion/datasets/npyFormat';
 import { storeUpload, type UploadRequest } from '../../../src/companion/datasets/service';
 import { Store, type DatasetRecord } from '../../../src/companion/store/store';
 
@@ -112,4 +113,13 @@ export function float32Bytes(values: readonly number[]): Uint8Array {
 
 export function shapeText(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/** A float64 .npy file of `values` in C order, as numpy.save writes it. */
+export function npyOfFloat64(values: Float64Array, shape: number[]): Uint8Array {
+  const header = encodeNpyHeader('float64', shape);
+  const out = new Uint8Array(header.length + values.byteLength);
+  out.set(header, 0);
+  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), header.length);
+  return out;
 }

@@ -8,7 +8,7 @@ import { bruteForceShapley } from '../../helpers/bruteForce';
 import { saturatingScaleGame } from '../../../src/engine/games/saturatingScale';
 import { votingGame } from '../../../src/engine/games/voting';
 import { permutationShapley } from '../../../src/engine/shapley/sampling';
-import { encodeNpyHeader } from '../../../src/companion/datasets/npyFormat';
+import { npyOfFloat64 as npy } from '../datasets/fixtures';
 import { call, ended, rawRequest, readEvents, waitFor } from '../client';
 import { startTestCompanion, stopTestCompanion, type TestCompanion } from './inProcess';
 
@@ -17,13 +17,6 @@ jest.setTimeout(120_000);
 // Box 3 of the CSPLA report, in mask order (bit 0 = A, bit 1 = B, bit 2 = C).
 const BOX3 = [0, 50, 40, 80, 30, 80, 60, 100];
 
-function npy(values: Float64Array, shape: number[]): Uint8Array {
-  const header = encodeNpyHeader('float64', shape);
-  const out = new Uint8Array(header.length + values.byteLength);
-  out.set(header, 0);
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), header.length);
-  return out;
-}
 
 /** A long sampled job (minutes on 2 threads), to be cancelled or watched. */
 const longJob = {
