@@ -37,6 +37,13 @@ export const WORKERS_KEY = 'partage:workers';
 /** Workers send a heartbeat this often; one silent for three beats is not counted on. */
 export const HEARTBEAT_MS = 2000;
 const ALIVE_MS = 3 * HEARTBEAT_MS + 1000;
+/**
+ * A unit awaited is first looked up after 3 s, then less and less often (up to every 30 s): with
+ * thousands of units in flight, most of them simply waiting their turn, the look-ups must not
+ * load Redis. When the connection comes back after a loss, every unit is looked up at once.
+ */
+const FIRST_LOOK_MS = 3000;
+const LONGEST_LOOK_MS = 30_000;
 
 export interface WorkerInfo {
   name: string;
@@ -84,7 +91,7 @@ export interface ClusterPoolOptions {
   verifyFraction?: number;
   /** How long a re-run waits for another worker before the unit is taken unchecked. */
   checkTimeoutMs?: number;
-  /** How often units still awaited are looked up in Redis. */
+  /** How often the look-ups run (each unit's own interval grows from 3 s to 30 s). */
   lookupIntervalMs?: number;
   log?: (line: string) => void;
   /** Random numbers for the draw of the units to check (tests make it certain). */
@@ -111,6 +118,7 @@ interface Unit {
   jobId: string;
   queuedAt: number;
   lookedAt: number;
+  lookEvery: number;
   runs: number;
   /** Answers that passed the checks, one per worker. */
   readonly answers: Answer[];
@@ -152,6 +160,7 @@ export class ClusterPool {
   private readonly random: () => number;
   private readonly lookups: NodeJS.Timeout;
   private alive: WorkerInfo[] = [];
+  private looking = false;
   private closed = false;
 
   constructor(options: ClusterPoolOptions) {
@@ -172,6 +181,9 @@ export class ClusterPool {
     this.queue.on('error', () => undefined);
     this.events.on('error', () => undefined);
     this.redis.on('error', () => undefined);
+    this.redis.on('ready', () => {
+      for (const unit of this.waiting.values()) unit.lookEvery = 0;
+    });
     this.events.on('completed', ({ jobId, returnvalue }) => {
       const unit = this.take(jobId);
       if (unit) this.onAnswer(unit, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as UnitJobResult);
@@ -207,7 +219,7 @@ export class ClusterPool {
     const echo = { payloadDigest: digestOfText(data.payload), contextDigest: ref.digest, seed: seedOfContext(context) };
     return new Promise<TaskResult>((resolve, reject) => {
       const base = `${key}.${this.run_}.${this.nextUnit++}`;
-      const unit: Unit = { key, kind, base, data, echo, resolve, reject, jobId: base, queuedAt: 0, lookedAt: 0, runs: 0, answers: [], rejected: 0, shunned: new Set(), checking: false };
+      const unit: Unit = { key, kind, base, data, echo, resolve, reject, jobId: base, queuedAt: 0, lookedAt: 0, lookEvery: FIRST_LOOK_MS, runs: 0, answers: [], rejected: 0, shunned: new Set(), checking: false };
       this.enqueue(unit, {});
     });
   }
@@ -217,6 +229,7 @@ export class ClusterPool {
     unit.jobId = unit.runs === 0 ? unit.base : `${unit.base}.r${unit.runs}`;
     unit.runs++;
     unit.queuedAt = unit.lookedAt = Date.now();
+    unit.lookEvery = FIRST_LOOK_MS;
     this.waiting.set(unit.jobId, unit);
     this.add(unit, { ...unit.data, ...extra });
   }
@@ -322,12 +335,22 @@ export class ClusterPool {
    * and a check no other worker took in time is given up (the first answer is merged, unchecked).
    */
   private async lookUp(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.looking) return;
+    this.looking = true;
+    try {
+      await this.lookUpUnits();
+    } finally {
+      this.looking = false;
+    }
+  }
+
+  private async lookUpUnits(): Promise<void> {
     await this.refreshWorkers();
     const now = Date.now();
     for (const unit of [...this.waiting.values()]) {
-      if (now - unit.lookedAt < 3000) continue;
+      if (now - unit.lookedAt < unit.lookEvery) continue;
       unit.lookedAt = now;
+      unit.lookEvery = Math.min(Math.max(FIRST_LOOK_MS, 2 * unit.lookEvery), LONGEST_LOOK_MS);
       const jobId = unit.jobId;
       const state = await this.queue.getJobState(jobId);
       if (this.waiting.get(jobId) !== unit) continue;
