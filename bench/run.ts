@@ -9,6 +9,7 @@ import { benchNucleolus } from './nucleolus';
 import { benchDeals } from './deals';
 import { benchCompanion } from './companion';
 import { benchCluster } from './cluster';
+import { printReference } from './reference';
 import { benchPoolStream } from './poolStream';
 import { benchGpu } from './gpu';
 import { benchVotingDoubleMajority } from './votingDoubleMajority';
@@ -183,8 +184,9 @@ async function main(): Promise<void> {
   }
   if (backend !== 'cpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
   const only = option('only');
-  if (only !== undefined && only !== 'cluster') throw new Error(`--only must be cluster, got ${only}`);
+  if (only !== undefined && only !== 'cluster' && only !== 'reference') throw new Error(`--only must be cluster or reference, got ${only}`);
   if (only === 'cluster') return printCluster();
+  if (only === 'reference') return printReference();
   const rows = [
     ...benchExactTables(),
     ...benchVoting(),
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
     ...benchDeals(),
   ];
   printTable(`partage engine benchmarks — node ${process.version}, cpu backend, 1 thread`, rows);
+  printReference();
   const companionRows = await benchCompanion();
   companionRows.push(...(await benchPoolStream(Number(process.env.PARTAGE_POOL_ROWS ?? 1e6))));
   printTable(`partage companion benchmarks — cpu backend, worker threads (${os.availableParallelism()} cores: ${os.cpus()[0]?.model?.trim() ?? os.arch()})`, companionRows);
