@@ -50,6 +50,27 @@ function runReference(binary: string, args: (string | number)[], input?: string)
   return { ms, values };
 }
 
+/**
+ * Our median time and the reference's, taken in turns (ours once, then one timed run of the
+ * reference after its warm-up, `rounds` times), so that a machine whose speed drifts during
+ * the run (a shared host, a CPU changing frequency) slows both sides alike and the ratio holds.
+ * `args` end with the reference's run count, which this sets to 1.
+ */
+function timeInTurns(ours: () => unknown, binary: string, args: (string | number)[], input?: string, rounds = 5): { ours: number; reference: number; values: number[] } {
+  ours();
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  let values: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    mine.push(timeMedian(ours, 1));
+    const run = runReference(binary, [...args, 1], input);
+    theirs.push(run.ms);
+    values = run.values;
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { ours: median(mine), reference: median(theirs), values };
+}
+
 /** Largest relative difference, or 0 when every value has the same bits. */
 function agreementOf(ours: ArrayLike<number>, theirs: number[], tolerance = 1e-12): string {
   if (ours.length !== theirs.length) throw new Error(`the reference printed ${theirs.length} values, the engine has ${ours.length}`);
@@ -64,10 +85,9 @@ function agreementOf(ours: ArrayLike<number>, theirs: number[], tolerance = 1e-1
 
 function samplingRow(binary: string, name: string, size: string, game: Game, permutations: number, args: (string | number)[], input?: string, tolerance?: number): ReferenceRow {
   const run = () => permutationShapley(game, { seed: 7, maxPermutations: permutations });
-  const ms = timeMedian(run, 3);
-  const reference = runReference(binary, args, input);
+  const times = timeInTurns(run, binary, args, input);
   const rate = (t: number) => (permutations * game.n) / (t / 1000);
-  return { name, size, unit: 'contributions/s', ours: rate(ms), reference: rate(reference.ms), agreement: agreementOf(run().values, reference.values, tolerance), target: 0.7 };
+  return { name, size, unit: 'contributions/s', ours: rate(times.ours), reference: rate(times.reference), agreement: agreementOf(run().values, times.values, tolerance), target: 0.7 };
 }
 
 export function benchReference(): { rows: ReferenceRow[]; compiler: string } | { skipped: string } {
@@ -81,29 +101,27 @@ export function benchReference(): { rows: ReferenceRow[]; compiler: string } | {
 
     const n = 20;
     const values = randomTable(n, 1);
-    const exactMs = timeMedian(() => exactShapley(values, n), 5);
-    const exactRef = runReference(binary, ['exact', n, 5]);
+    const exact = timeInTurns(() => exactShapley(values, n), binary, ['exact', n]);
     const contributions = n * 2 ** (n - 1);
-    rows.push({ name: 'exact Shapley, full table', size: `n=${n}`, unit: 'contributions/s', ours: contributions / (exactMs / 1000), reference: contributions / (exactRef.ms / 1000), agreement: agreementOf(exactShapley(values, n), exactRef.values), target: 0.5 });
+    rows.push({ name: 'exact Shapley, full table', size: `n=${n}`, unit: 'contributions/s', ours: contributions / (exact.ours / 1000), reference: contributions / (exact.reference / 1000), agreement: agreementOf(exactShapley(values, n), exact.values), target: 0.5 });
 
-    rows.push(samplingRow(binary, 'permutation sampling, table game', `n=${n}, 2e5 permutations`, tableGame(randomTable(n, 2), n), 200_000, ['sample-table', n, 200_000, 3]));
+    rows.push(samplingRow(binary, 'permutation sampling, table game', `n=${n}, 2e5 permutations`, tableGame(randomTable(n, 2), n), 200_000, ['sample-table', n, 200_000]));
     const weights = Object.values(ELECTORAL_VOTES_2020_CENSUS);
     const quota = Math.floor(weights.reduce((a, b) => a + b, 0) / 2) + 1;
-    rows.push(samplingRow(binary, 'permutation sampling, voting game', `US Electoral College (51), 1e5 permutations`, votingGame(weights, quota), 100_000, ['sample-voting', 100_000, 3], `${weights.length} ${quota} ${weights.join(' ')}`));
+    rows.push(samplingRow(binary, 'permutation sampling, voting game', `US Electoral College (51), 1e5 permutations`, votingGame(weights, quota), 100_000, ['sample-voting', 100_000], `${weights.length} ${quota} ${weights.join(' ')}`));
     const sizes = Float64Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 5000));
-    rows.push(samplingRow(binary, 'permutation sampling, saturating scale', 'n=1000, 2e3 permutations', saturatingScaleGame(sizes, 100_000, 0.5), 2000, ['sample-scale', 1000, 2000, 3], undefined, SCALE_TOLERANCE));
+    rows.push(samplingRow(binary, 'permutation sampling, saturating scale', 'n=1000, 2e3 permutations', saturatingScaleGame(sizes, 100_000, 0.5), 2000, ['sample-scale', 1000, 2000], undefined, SCALE_TOLERANCE));
 
     const [M, N, d, holders] = [64, 20_000, 512, 500];
     const rows32 = randomMatrix(M, d, 11);
     const items = randomMatrix(N, d, 12);
     const holderOf = Int32Array.from({ length: N }, (_, j) => j % holders);
     const best = new Float64Array(M * holders);
-    const similarityMs = timeMedian(() => bestHolderScores(rows32, M / 4, d, items, N, holderOf, holders, best), 3);
+    const similarity = timeInTurns(() => bestHolderScores(rows32, M / 4, d, items, N, holderOf, holders, best), binary, ['similarity', M, N, d], undefined, 3);
     let checksum = 0;
     for (let k = 0; k < best.length; k++) checksum += best[k];
-    const similarityRef = runReference(binary, ['similarity', M, N, d, 3]);
     const products = M * N * d;
-    rows.push({ name: 'similarity kernel (best score per holder)', size: `M=${M}, N=${N}, d=${d}`, unit: 'products/s', ours: products / (similarityMs / 1000), reference: products / (similarityRef.ms / 1000), agreement: agreementOf([checksum], similarityRef.values) });
+    rows.push({ name: 'similarity kernel (best score per holder)', size: `M=${M}, N=${N}, d=${d}`, unit: 'products/s', ours: products / (similarity.ours / 1000), reference: products / (similarity.reference / 1000), agreement: agreementOf([checksum], similarity.values) });
     return { rows, compiler: `${gcc.stdout.split('\n')[0]} ${REFERENCE_FLAGS.slice(0, 2).join(' ')}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });

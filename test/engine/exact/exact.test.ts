@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { EngineInputError } from '../../../src/engine/errors';
 import { exactBanzhaf, exactShapley } from '../../../src/engine/shapley/exact';
+import { shapleyFromSizeSums } from '../../../src/engine/shapley/sizeWeights';
 import { bruteForceBanzhafExact, bruteForceShapleyExact } from '../../helpers/bruteForce';
 import { nearestDouble } from '../../helpers/rational';
 import { expectAllClose } from './expectClose';
@@ -142,6 +143,42 @@ describe('exactShapley', () => {
     expectAllClose(exactShapley(offset, 3), [45, 30, 25], 1e-15);
   });
 
+  it('sums the same terms in the same order as the plain loop over masks: the same bits on real tables', () => {
+    // The plain algorithm, written independently: D_i[|S|] += v(S ∪ i) − v(S) over masks in increasing order.
+    const plain = (values: Float64Array, n: number) => {
+      const phi = new Float64Array(n);
+      const beta = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const D = new Float64Array(n);
+        for (let mask = 0; mask < 2 ** n; mask++) {
+          if (mask & (1 << i)) continue;
+          let size = 0;
+          for (let b = 0; b < n; b++) if (mask & (1 << b)) size++;
+          D[size] += values[mask | (1 << i)] - values[mask];
+        }
+        phi[i] = shapleyFromSizeSums(D, n);
+        beta[i] = D.reduce((a, b) => a + b, 0) / 2 ** (n - 1);
+      }
+      return { phi, beta };
+    };
+    // Every n from 0 to 13 (the unrolled loop starts at n = 5; i < 4 and i ≥ 4 take different strides).
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 13 }), fc.integer(), (n, seed) => {
+        let a = seed >>> 0;
+        const values = Float64Array.from({ length: 2 ** n }, () => {
+          a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+          return (a / 2 ** 32 - 0.5) * 1e3;
+        });
+        const expected = plain(values, n);
+        expect(Array.from(exactShapley(values, n))).toEqual(Array.from(expected.phi));
+        expect(Array.from(exactBanzhaf(values, n))).toEqual(Array.from(expected.beta));
+        // A plain array is read the same way.
+        expect(Array.from(exactShapley(Array.from(values), n))).toEqual(Array.from(expected.phi));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('handles 0 and 1 player', () => {
     expect(exactShapley([7], 0)).toEqual(new Float64Array(0));
     expect(Array.from(exactShapley([3, 10], 1))).toEqual([7]);
@@ -165,6 +202,13 @@ describe('exactShapley', () => {
     expect(err?.field).toBe('values');
     expect(err?.index).toBe(2);
     expect(() => exactBanzhaf([0, Infinity], 1)).toThrow(EngineInputError);
+    expect(() => exactShapley([NaN], 0)).toThrow(/coalition mask 0/);
+    // The first coalition that is not finite is named, wherever it lies in the table.
+    const big = new Float64Array(2 ** 10).map((_, mask) => mask % 7);
+    big[777] = -Infinity;
+    big[900] = NaN;
+    expect(() => exactShapley(big, 10)).toThrow(/coalition mask 777 /);
+    expect(() => exactBanzhaf(big, 10)).toThrow(/coalition mask 777 /);
   });
 });
 
