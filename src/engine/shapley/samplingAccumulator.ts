@@ -1,9 +1,9 @@
 import { EngineInputError } from '../errors';
 import type { Game } from '../games/game';
-import { drawPermutation } from '../random/permutation';
+import { PermutationBatches, permutationsPerDraw } from '../random/permutationBatches';
 import { seedKey } from '../random/philox';
 import { ENGINE_VERSION } from '../version';
-import { consistentOrderScratch, drawConsistentOrder, unionStructure, type UnionStructure } from './owenSampling';
+import { consistentOrderScratch, drawConsistentOrder, unionStructure, type ConsistentOrderScratch, type UnionStructure } from './owenSampling';
 
 /**
  * Permutation sampling as a sequence of fixed-size blocks, so that the work can be spread over
@@ -145,21 +145,55 @@ export function sampleBlock(game: Game, plan: SamplingPlan, blockIndex: number, 
 
 // The two loops below are the hot path: typed arrays, no allocation, one walker per block.
 
+/**
+ * Sample s's order: plain permutations are drawn a run at a time (PermutationBatches, the
+ * WebAssembly kernel where there is one), consistent orders one at a time. Returns the array
+ * and the offset at which the order starts.
+ */
+class SampleOrders {
+  private readonly batches: PermutationBatches | undefined;
+  private readonly perDraw: number;
+  private readonly order: Int32Array;
+  private readonly scratch: ConsistentOrderScratch | undefined;
+  private orders: Int32Array;
+
+  constructor(private readonly n: number, private readonly k0: number, private readonly k1: number, private readonly first: number, private readonly samples: number, private readonly unions: UnionStructure | undefined) {
+    this.batches = unions === undefined ? new PermutationBatches(n, k0, k1) : undefined;
+    this.perDraw = permutationsPerDraw(n);
+    this.order = new Int32Array(n);
+    this.orders = this.order;
+    this.scratch = unions && consistentOrderScratch(unions);
+  }
+
+  /** Offset of sample s's order in `current` (valid until the next call). */
+  at(s: number): number {
+    if (this.batches === undefined) {
+      drawConsistentOrder(this.k0, this.k1, this.first + s, this.unions!, this.order, this.scratch!);
+      return 0;
+    }
+    const within = s % this.perDraw;
+    if (within === 0) this.orders = this.batches.draw(this.first + s, Math.min(this.perDraw, this.samples - s));
+    return within * this.n;
+  }
+
+  get current(): Int32Array {
+    return this.orders;
+  }
+}
+
 function samplePlain(game: Game, k0: number, k1: number, first: number, samples: number, unions: UnionStructure | undefined, mean: Float64Array, m2: Float64Array): void {
   const n = game.n;
   const walker = game.walker();
-  const order = new Int32Array(n);
-  const words = new Int32Array(4);
-  const scratch = unions && consistentOrderScratch(unions);
+  const orders = new SampleOrders(n, k0, k1, first, samples, unions);
   for (let s = 0; s < samples; s++) {
-    if (unions === undefined) drawPermutation(k0, k1, first + s, n, order, words);
-    else drawConsistentOrder(k0, k1, first + s, unions, order, scratch!);
+    const at = orders.at(s);
+    const order = orders.current;
     // Welford's update divides by the sample count; one reciprocal per sample instead of a
     // division per contribution is a measurable share of the hot loop.
     const inverseCount = 1 / (s + 1);
     let previous = walker.reset();
     for (let k = 0; k < n; k++) {
-      const player = order[k];
+      const player = order[at + k];
       const current = walker.add(player);
       const x = current - previous;
       previous = current;
@@ -175,24 +209,22 @@ function samplePlain(game: Game, k0: number, k1: number, first: number, samples:
 function sampleAntithetic(game: Game, k0: number, k1: number, first: number, samples: number, unions: UnionStructure | undefined, mean: Float64Array, m2: Float64Array): void {
   const n = game.n;
   const walker = game.walker();
-  const order = new Int32Array(n);
+  const orders = new SampleOrders(n, k0, k1, first, samples, unions);
   const forward = new Float64Array(n);
-  const words = new Int32Array(4);
-  const scratch = unions && consistentOrderScratch(unions);
   for (let s = 0; s < samples; s++) {
-    if (unions === undefined) drawPermutation(k0, k1, first + s, n, order, words);
-    else drawConsistentOrder(k0, k1, first + s, unions, order, scratch!);
+    const at = orders.at(s);
+    const order = orders.current;
     const inverseCount = 1 / (s + 1);
     let previous = walker.reset();
     for (let k = 0; k < n; k++) {
-      const player = order[k];
+      const player = order[at + k];
       const current = walker.add(player);
       forward[player] = current - previous;
       previous = current;
     }
     previous = walker.reset();
     for (let k = n - 1; k >= 0; k--) {
-      const player = order[k];
+      const player = order[at + k];
       const current = walker.add(player);
       const x = (forward[player] + (current - previous)) / 2;
       previous = current;
