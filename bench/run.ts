@@ -10,6 +10,7 @@ import { benchDeals } from './deals';
 import { benchCompanion } from './companion';
 import { benchCluster } from './cluster';
 import { printReference } from './reference';
+import { printVariance } from './variance';
 import { benchPoolStream } from './poolStream';
 import { benchGpu } from './gpu';
 import { benchVotingDoubleMajority } from './votingDoubleMajority';
@@ -184,9 +185,10 @@ async function main(): Promise<void> {
   }
   if (backend !== 'cpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
   const only = option('only');
-  if (only !== undefined && only !== 'cluster' && only !== 'reference') throw new Error(`--only must be cluster or reference, got ${only}`);
+  if (only !== undefined && only !== 'cluster' && only !== 'reference' && only !== 'variance') throw new Error(`--only must be cluster, reference or variance, got ${only}`);
   if (only === 'cluster') return printCluster();
   if (only === 'reference') return printReference();
+  if (only === 'variance') return printVariance();
   const rows = [
     ...benchExactTables(),
     ...benchVoting(),
@@ -202,6 +204,7 @@ async function main(): Promise<void> {
   ];
   printTable(`partage engine benchmarks — node ${process.version}, cpu backend, 1 thread`, rows);
   printReference();
+  printVariance();
   const companionRows = await benchCompanion();
   companionRows.push(...(await benchPoolStream(Number(process.env.PARTAGE_POOL_ROWS ?? 1e6))));
   printTable(`partage companion benchmarks — cpu backend, worker threads (${os.availableParallelism()} cores: ${os.cpus()[0]?.model?.trim() ?? os.arch()})`, companionRows);
