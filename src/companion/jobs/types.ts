@@ -5,9 +5,9 @@
  */
 import type { DatasetRecord } from '../store/store';
 
-export type JobType = 'shapley.exact' | 'shapley.sample' | 'shapley.nucleolus' | 'attribution.similarity' | 'pool.split';
+export type JobType = 'shapley.exact' | 'shapley.sample' | 'shapley.stratified' | 'shapley.nucleolus' | 'attribution.similarity' | 'pool.split';
 
-export const JOB_TYPES: readonly JobType[] = ['shapley.exact', 'shapley.sample', 'shapley.nucleolus', 'attribution.similarity', 'pool.split'];
+export const JOB_TYPES: readonly JobType[] = ['shapley.exact', 'shapley.sample', 'shapley.stratified', 'shapley.nucleolus', 'attribution.similarity', 'pool.split'];
 
 /**
  * Reads uploaded datasets (implemented by src/companion/datasets/reader.ts). Synchronous: the

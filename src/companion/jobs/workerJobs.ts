@@ -6,12 +6,14 @@ import { poolSplitWorker } from './poolSplit';
 import { shapleyExactWorker } from './shapleyExact';
 import { shapleyNucleolusWorker } from './shapleyNucleolus';
 import { shapleySampleWorker } from './shapleySample';
+import { shapleyStratifiedWorker } from './shapleyStratified';
 import { similarityWorker } from './similarity';
 import type { AsyncWorkerJob, WorkerJob } from './types';
 
 export const WORKER_JOBS: Readonly<Record<string, WorkerJob<any> | AsyncWorkerJob<any>>> = {
   'shapley.exact': shapleyExactWorker,
   'shapley.sample': shapleySampleWorker,
+  'shapley.stratified': shapleyStratifiedWorker,
   'shapley.nucleolus': shapleyNucleolusWorker,
   'attribution.similarity': similarityWorker,
   'pool.split': poolSplitWorker,

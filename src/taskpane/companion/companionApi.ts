@@ -54,7 +54,7 @@ export interface JobStatus {
 }
 
 export interface JobRequest {
-  type: 'shapley.exact' | 'shapley.sample' | 'shapley.nucleolus' | 'attribution.similarity' | 'pool.split';
+  type: 'shapley.exact' | 'shapley.sample' | 'shapley.stratified' | 'shapley.nucleolus' | 'attribution.similarity' | 'pool.split';
   input: Record<string, unknown>;
   options?: Record<string, unknown>;
 }
