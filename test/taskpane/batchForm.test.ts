@@ -12,6 +12,11 @@ describe('buildMethod', () => {
     expect(buildMethod(form({ permutations: "1'000" }), {})).toEqual({ kind: 'sampled', seed: 7, maxPermutations: 1000, antithetic: false });
     expect(buildMethod(form({ stopBy: 'error', targetStandardError: '0.5%', antithetic: true }), {})).toEqual({ kind: 'sampled', seed: 7, targetStandardError: 0.005, antithetic: true });
     expect(buildMethod(form({ method: 'exact', seed: 'junk' }), {})).toEqual({ kind: 'exact' });
+    // Stratified: a fixed budget, never antithetic.
+    expect(buildMethod(form({ stratified: true, antithetic: true }), {})).toEqual({ kind: 'sampled', seed: 7, maxPermutations: 2000, antithetic: false, stratified: true });
+    const stratifiedByError: FormErrors = {};
+    expect(buildMethod(form({ stratified: true, stopBy: 'error' }), stratifiedByError)).toBeUndefined();
+    expect(stratifiedByError.targetStandardError).toMatch(/fixed budget/);
   });
 
   test('each bad field is reported on that field', () => {

@@ -10,6 +10,7 @@ import { bruteForceShapley } from '../helpers/bruteForce';
 import { CompanionClient } from '../../src/taskpane/companion/companionApi';
 import {
   companionJob,
+  describeMethod,
   PANE_MAX_CONTRIBUTIONS,
   panePermutations,
   paneRequest,
@@ -27,6 +28,7 @@ import { saturatingScaleGame } from '../../src/engine/games/saturatingScale';
 import { tableGame } from '../../src/engine/games/table';
 import { votingGame } from '../../src/engine/games/voting';
 import { permutationShapley } from '../../src/engine/shapley/sampling';
+import { stratifiedShapley } from '../../src/engine/shapley/stratifiedSampling';
 
 jest.setTimeout(60_000);
 
@@ -78,6 +80,17 @@ describe('in the pane (what the web worker runs)', () => {
       for (let k = 1; k < seen.length; k++) expect(seen[k]).toBeGreaterThanOrEqual(seen[k - 1]);
       expect(seen[seen.length - 1]).toBeLessThan(1);
     }
+  });
+
+  test('stratified sampling spends the contributions of that many permutations, the engine’s numbers for the seed', () => {
+    const method: BatchMethod = { ...SAMPLED, stratified: true };
+    expect(describeMethod(method)).toBe('sampled (stratified, optimum allocation), 3,000 permutations of marginal contributions, seed 42');
+    const out = runPaneRequest(paneRequest(VOTING, method));
+    const engine = stratifiedShapley(votingGame(VOTING.weights, VOTING.quota), { seed: 42, maxContributions: 3000 * 5 });
+    expect(out.values).toEqual(Array.from(engine.values));
+    expect(out.standardErrors).toEqual(Array.from(engine.standardErrors));
+    expect(out).toMatchObject({ method: 'stratified', seed: 42, samples: 15_000 });
+    expect(companionJob(VOTING, method)).toMatchObject({ type: 'shapley.stratified', options: { seed: 42, maxContributions: 15_000 } });
   });
 
   test('a target standard error alone stops as the engine does, within the pane’s budget', () => {
@@ -137,6 +150,17 @@ describe('on the companion (the requests the pane sends)', () => {
       expect(result.values).toEqual(pane.values);
       expect(result.standardErrors).toEqual(pane.standardErrors);
       expect(result).toMatchObject({ seed: 42, permutations: 3000, stoppedBy: 'maxPermutations' });
+    }
+  });
+
+  test('stratified sampling: the shapley.stratified job gives the pane’s numbers, the engine’s, for the same contributions', async () => {
+    const method: BatchMethod = { ...SAMPLED, stratified: true };
+    for (const game of [table(5), VOTING]) {
+      const result = await run(game, method);
+      const pane = runPaneRequest(paneRequest(game, method));
+      expect(result.values).toEqual(pane.values);
+      expect(result.standardErrors).toEqual(pane.standardErrors);
+      expect(result).toMatchObject({ seed: 42, method: 'stratified' });
     }
   });
 });

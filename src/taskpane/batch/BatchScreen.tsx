@@ -382,10 +382,17 @@ export function BatchScreen({ pane, workbook = excelWorkbook, storage: givenStor
                 </Button>
               </div>
               <Checkbox
-                checked={form.antithetic}
+                checked={form.antithetic && !form.stratified}
+                disabled={form.stratified}
                 onChange={(_, d) => set({ antithetic: d.checked === true })}
                 label="Antithetic pairs (each permutation with its reverse)"
                 data-testid="antithetic"
+              />
+              <Checkbox
+                checked={form.stratified}
+                onChange={(_, d) => set({ stratified: d.checked === true, ...(d.checked === true ? { stopBy: 'permutations' as const } : {}) })}
+                label="Stratified by coalition size, optimum allocation (Castro et al. 2017): the same marginal contributions, sampled size by size"
+                data-testid="stratified"
               />
             </>
           )}

@@ -19,6 +19,8 @@ export interface BatchFormState {
   targetStandardError: string;
   seed: string;
   antithetic: boolean;
+  /** Stratified by coalition size with optimum allocation (Castro et al. 2017); a fixed budget only. */
+  stratified: boolean;
   threshold: string;
   mode: 'market' | 'user';
 }
@@ -47,6 +49,7 @@ export function initialForm(seed: number = randomSeed()): BatchFormState {
     targetStandardError: '0.01',
     seed: String(seed),
     antithetic: false,
+    stratified: false,
     threshold: '0.5',
     mode: 'market',
   };
@@ -102,8 +105,11 @@ export function buildMethod(form: BatchFormState, errors: FormErrors): BatchMeth
   const seed = wholeNumber(form.seed, 'seed', errors, 0, 'The seed');
   let maxPermutations: number | undefined;
   let targetStandardError: number | undefined;
+  const antithetic = form.antithetic && !form.stratified;
   if (form.stopBy === 'permutations') {
-    maxPermutations = wholeNumber(form.permutations, 'permutations', errors, form.antithetic ? 2 : 1, 'The number of permutations');
+    maxPermutations = wholeNumber(form.permutations, 'permutations', errors, antithetic ? 2 : 1, 'The number of permutations');
+  } else if (form.stratified) {
+    errors.targetStandardError = 'Stratified sampling spends a fixed budget: stop after a number of permutations (their marginal contributions are its budget).';
   } else {
     targetStandardError = positive(form.targetStandardError, 'targetStandardError', errors, 'a target standard error');
   }
@@ -111,7 +117,8 @@ export function buildMethod(form: BatchFormState, errors: FormErrors): BatchMeth
   return {
     kind: 'sampled',
     seed,
-    antithetic: form.antithetic,
+    antithetic,
+    ...(form.stratified ? { stratified: true } : {}),
     ...(maxPermutations !== undefined ? { maxPermutations } : {}),
     ...(targetStandardError !== undefined ? { targetStandardError } : {}),
   };

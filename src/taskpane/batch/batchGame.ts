@@ -58,7 +58,7 @@ export type BatchGame = TableGame | VotingGame | ScaleGame | SimilarityGame;
 
 export type BatchMethod =
   | { kind: 'exact' }
-  | { kind: 'sampled'; seed: number; maxPermutations?: number; targetStandardError?: number; antithetic: boolean }
+  | { kind: 'sampled'; seed: number; maxPermutations?: number; targetStandardError?: number; antithetic: boolean; stratified?: boolean }
   | NucleolusMethod;
 
 /** Of a coalition table only: its nucleolus (over the imputations) or pre-nucleolus. */
@@ -97,7 +97,8 @@ export function describeMethod(method: BatchMethod): string {
   ]
     .filter(Boolean)
     .join(' or ');
-  return `sampled${method.antithetic ? ' (antithetic)' : ''}, ${stop}, seed ${method.seed}`;
+  const how = method.stratified ? ' (stratified, optimum allocation)' : method.antithetic ? ' (antithetic)' : '';
+  return `sampled${how}, ${stop}${method.stratified ? ' of marginal contributions' : ''}, seed ${method.seed}`;
 }
 
 export type Where = 'companion' | 'pane';
@@ -199,6 +200,11 @@ export function companionJob(game: BatchGame, method: BatchMethod): JobRequest {
     if (game.kind !== 'table') throw new Error('the nucleolus is computed from a coalition table');
     return { type: 'shapley.nucleolus', input: { n: game.players.length, values: game.values, players: game.players }, options: { kind: method.kind } };
   }
+  if (method.stratified) {
+    // The same marginal contributions as that many permutations.
+    const maxContributions = panePermutations(method, game.players.length) * game.players.length;
+    return { type: 'shapley.stratified', input: { game: { ...sampledGameSpec(game) }, players: game.players }, options: { seed: method.seed, maxContributions } };
+  }
   return { type: 'shapley.sample', input: { game: { ...sampledGameSpec(game) }, players: game.players }, options: samplingOptions(method) };
 }
 
@@ -239,6 +245,7 @@ export function paneRequest(game: BatchGame, method: BatchMethod): PaneRequest {
     options: {
       seed: method.seed,
       antithetic: method.antithetic,
+      ...(method.stratified ? { stratified: true } : {}),
       maxPermutations: panePermutations(method, game.players.length),
       ...(method.targetStandardError !== undefined ? { targetStandardError: method.targetStandardError } : {}),
     },

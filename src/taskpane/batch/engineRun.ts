@@ -13,6 +13,7 @@ import { saturatingScaleGame } from '../../engine/games/saturatingScale';
 import { tableGame } from '../../engine/games/table';
 import { votingGame } from '../../engine/games/voting';
 import { exactShapleyOfPlayers } from '../../engine/shapley/exact';
+import { stratifiedShapley } from '../../engine/shapley/stratifiedSampling';
 import { permutationShapley, samplingRun } from '../../engine/shapley/sampling';
 import { nucleolus, type NucleolusKind } from '../../engine/shapley/nucleolus';
 import { saturatingScaleShapley } from '../../engine/shapley/sumGame';
@@ -32,6 +33,8 @@ export interface PaneSamplingOptions {
   maxPermutations: number;
   targetStandardError?: number;
   antithetic: boolean;
+  /** Stratified sampling (Castro et al. 2017) with maxPermutations × n marginal contributions. */
+  stratified?: boolean;
 }
 
 /** The requests runPaneRequest answers at once. */
@@ -181,6 +184,11 @@ function runSample(
   done: (output: Omit<PaneOutput, 'elapsedMs' | 'engineVersion'>) => PaneOutput,
 ): PaneOutput {
   const game = engineCall(() => buildSampledGame(spec));
+  if (options.stratified) {
+    report({ progress: 0, detail: 'stratified sampling' });
+    const result = engineCall(() => stratifiedShapley(game, { seed: options.seed, maxContributions: options.maxPermutations * game.n }));
+    return done({ method: result.method, values: Array.from(result.values), standardErrors: Array.from(result.standardErrors), seed: result.seed, samples: result.marginalContributions });
+  }
   const engineOptions = {
     seed: options.seed,
     maxPermutations: options.maxPermutations,
