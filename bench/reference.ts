@@ -56,7 +56,7 @@ function runReference(binary: string, args: (string | number)[], input?: string)
  * the run (a shared host, a CPU changing frequency) slows both sides alike and the ratio holds.
  * `args` end with the reference's run count, which this sets to 1.
  */
-function timeInTurns(ours: () => unknown, binary: string, args: (string | number)[], input?: string, rounds = 5): { ours: number; reference: number; values: number[] } {
+function timeInTurns(ours: () => unknown, binary: string, args: (string | number)[], input?: string, rounds = 7): { ours: number; reference: number; values: number[] } {
   ours();
   const mine: number[] = [];
   const theirs: number[] = [];
