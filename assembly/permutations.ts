@@ -48,9 +48,10 @@ export function heapBase(): usize {
 
 /**
  * Permutations number first, first + 1, ..., first + count − 1 of 0..n−1 from `stream`, each
- * as n int32 at out + 4·n·s. `first` + count − 1 ≤ 2^53 − 1 (checked by the caller).
+ * as n int32 at out + 4·n·s. `first` + count − 1 ≤ 2^53 − 1 (checked by the caller). Only the
+ * first `swaps` steps of each shuffle are done (drawPermutation's `swaps`: the top places final).
  */
-export function permutations(k0: u32, k1: u32, first: f64, count: i32, n: i32, stream: u32, out: usize): void {
+export function permutations(k0: u32, k1: u32, first: f64, count: i32, n: i32, stream: u32, out: usize, swaps: i32): void {
   const words = heapBase();
   let index = <u64>first;
   for (let s = 0; s < count; s++, index++) {
@@ -59,7 +60,8 @@ export function permutations(k0: u32, k1: u32, first: f64, count: i32, n: i32, s
     const low = <u32>index;
     const high = <u32>(index >> 32);
     let used: u32 = 0;
-    for (let j = n - 1; j >= 1; j--) {
+    const last = max(1, n - swaps);
+    for (let j = n - 1; j >= last; j--) {
       const slot = used & 3;
       if (slot == 0) philox(low, high, used >> 2, stream, k0, k1, words);
       used++;

@@ -53,6 +53,11 @@ export function randomPermutation(key: Uint32Array | ArrayLike<number>, permutat
  * caller-owned Int32Array(4) scratch for Philox output. (Int32 rather than Uint32: V8 keeps
  * int32 words unboxed, while uint32 words above 2^31 become doubles; the bits are the same.)
  * `stream` is counter word 3, any number whose low 32 bits are the word.
+ *
+ * `swaps` < n − 1 stops the shuffle early: the top `swaps` places, out[n − swaps .. n − 1], are
+ * then final — the same players as in the whole permutation, since later steps only touch
+ * places below j — and the rest holds the other players in no particular order. A uniform
+ * random subset of size h thus costs h words (stratified sampling draws its coalitions so).
  */
 export function drawPermutation(
   k0: number,
@@ -62,12 +67,13 @@ export function drawPermutation(
   out: Int32Array,
   words: Int32Array,
   stream = 0,
+  swaps = n - 1,
 ): void {
   for (let i = 0; i < n; i++) out[i] = i;
   const indexLow = permutationIndex >>> 0; // ToUint32: exactly permutationIndex mod 2^32
   const indexHigh = (permutationIndex - indexLow) / TWO_POW_32;
   let used = 0;
-  for (let j = n - 1; j >= 1; j--) {
+  for (let j = n - 1; j >= 1 && j >= n - swaps; j--) {
     const slot = used & 3;
     if (slot === 0) philox4x32Into(indexLow, indexHigh, used >>> 2, stream, k0, k1, words);
     used++;

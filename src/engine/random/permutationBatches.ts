@@ -7,7 +7,7 @@ import { PERMUTATIONS_WASM } from './permutationsWasm.generated';
  * 64-bit products are one instruction there, four 16-bit ones in TypeScript; four times
  * faster, the biggest share of permutation sampling) and by drawPermutation otherwise.
  *
- * The kernel is compiled synchronously on first use: it is 462 bytes, under the 4 KB that
+ * The kernel is compiled synchronously on first use: it is 480 bytes, under the 4 KB that
  * browsers allow a page's main thread to compile that way, so the add-in, a web worker and the
  * companion all load it alike. If compiling fails (no WebAssembly, a content security policy
  * without 'wasm-unsafe-eval'), the TypeScript path is used, with the same numbers.
@@ -22,7 +22,7 @@ interface WasmApi {
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   heapBase(): number;
-  permutations(k0: number, k1: number, first: number, count: number, n: number, stream: number, out: number): void;
+  permutations(k0: number, k1: number, first: number, count: number, n: number, stream: number, out: number, swaps: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -66,6 +66,7 @@ export function permutationKernel(allow?: boolean): 'webassembly' | 'typescript'
  * array is only valid until the next draw by any PermutationBatches of this thread (the
  * kernel's memory is shared and may move when it grows): read it, then draw again.
  * The caller checks first + count − 1 ≤ 2^53 − 1 and count ≤ permutationsPerDraw(n).
+ * `swaps` < n − 1: shuffles stopped early, only their top `swaps` places final (drawPermutation).
  */
 export class PermutationBatches {
   private readonly words = new Int32Array(4);
@@ -78,7 +79,7 @@ export class PermutationBatches {
     private readonly stream = 0,
   ) {}
 
-  draw(first: number, count: number): Int32Array {
+  draw(first: number, count: number, swaps = this.n - 1): Int32Array {
     const { n } = this;
     const wasm = activeKernel();
     if (wasm) {
@@ -86,12 +87,12 @@ export class PermutationBatches {
       const end = out + count * n * 4;
       const pages = Math.ceil(end / PAGE_BYTES) - wasm.memory.buffer.byteLength / PAGE_BYTES;
       if (pages > 0) wasm.memory.grow(pages);
-      wasm.permutations(this.k0 >>> 0, this.k1 >>> 0, first, count, n, this.stream >>> 0, out);
+      wasm.permutations(this.k0 >>> 0, this.k1 >>> 0, first, count, n, this.stream >>> 0, out, Math.max(0, swaps));
       return new Int32Array(wasm.memory.buffer, out, count * n);
     }
     if (!this.fallback || this.fallback.length < count * n) this.fallback = new Int32Array(count * n);
     const orders = this.fallback.subarray(0, count * n);
-    for (let s = 0; s < count; s++) drawPermutation(this.k0, this.k1, first + s, n, orders.subarray(s * n, (s + 1) * n), this.words, this.stream);
+    for (let s = 0; s < count; s++) drawPermutation(this.k0, this.k1, first + s, n, orders.subarray(s * n, (s + 1) * n), this.words, this.stream, swaps);
     return orders;
   }
 }

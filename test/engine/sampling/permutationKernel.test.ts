@@ -54,6 +54,26 @@ describe('the WebAssembly permutation kernel', () => {
     );
   });
 
+  it('stops a shuffle after the steps asked for, as the TypeScript draw does, its top places those of the whole permutation', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 120 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, first, n, share) => {
+        const [k0, k1] = seedKey(seed);
+        const swaps = Math.floor(share * Math.max(0, n - 1));
+        const count = 3;
+        const stopped = Array.from(new PermutationBatches(n, k0, k1, 9).draw(first, count, swaps));
+        const whole = typescriptOrders(k0, k1, first, count, n, 9);
+        const order = new Int32Array(n);
+        for (let s = 0; s < count; s++) {
+          drawPermutation(k0, k1, first + s, n, order, new Int32Array(4), 9, swaps);
+          expect(stopped.slice(s * n, (s + 1) * n)).toEqual(Array.from(order));
+          expect(stopped.slice((s + 1) * n - swaps, (s + 1) * n)).toEqual(whole.slice((s + 1) * n - swaps, (s + 1) * n));
+          expect([...stopped.slice(s * n, (s + 1) * n)].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('grows its memory for large draws, and the TypeScript fallback gives the same orders', () => {
     const [k0, k1] = seedKey(2 ** 40 + 3);
     const n = 70_000; // one permutation a draw, past the kernel's first page
