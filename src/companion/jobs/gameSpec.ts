@@ -30,6 +30,7 @@ import {
   finiteNumbers,
   isAbsent,
   matrixShape,
+  optionalNames,
   requireRecord,
   sharedFiniteCopy,
   sharedFloat64,
@@ -143,6 +144,31 @@ function numericDataset(field: string, record: DatasetRecord, what: string): voi
   if (record.dtype !== 'float32' && record.dtype !== 'float64') {
     throw inputError(field, `dataset "${record.id}" holds ${record.dtype === 'string' ? 'labels (text)' : record.dtype}; ${what} of numbers is needed`);
   }
+}
+
+/** The input of a job that samples a game of the catalogue: `{game, players?, unions?}`. */
+export interface SampledGameInput {
+  readonly game: GameRequest;
+  readonly n: number;
+  readonly players?: string[];
+  /** One union label per player (Owen values), as the request gave them. */
+  readonly unions?: Array<string | number>;
+}
+
+/** Checks the input of `jobType` (shapley.sample, shapley.stratified), naming the request path at fault. */
+export function validateSampledInput(jobType: string, input: unknown, env: JobEnvironment): SampledGameInput {
+  const body = requireRecord('input', input);
+  for (const key of Object.keys(body)) {
+    if (key !== 'game' && key !== 'players' && key !== 'unions') throw inputError(`input.${key}`, `is not a field of a ${jobType} input (game, players, unions)`);
+  }
+  const game = validateGame(body.game, env);
+  const n = playersOf(game);
+  const players = optionalNames('input.players', body.players, n);
+  if (isAbsent(body.unions)) return { game, n, players };
+  const unions = body.unions;
+  if (!Array.isArray(unions)) throw inputError('input.unions', `must list the union of each of the ${n} players (a text or a whole number each), got ${describe(unions)}`);
+  if (unions.length !== n) throw inputError('input.unions', `must list ${n} unions (one per player), got ${unions.length}`);
+  return { game, n, players, unions: unions as Array<string | number> };
 }
 
 export function validateGame(x: unknown, env: JobEnvironment): GameRequest {

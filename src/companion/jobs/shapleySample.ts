@@ -28,8 +28,8 @@ import { samplingMethod, samplingRun, stoppingCheck, type StoppingRule } from '.
 import type { Game } from '../../engine/games/game';
 import { MAX_MARGINAL_CONTRIBUTIONS } from '../limits';
 import { engineInput, inputError } from './errors';
-import { buildGame, playersOf, resolveGame, validateGame, type GameRequest, type GameSpec } from './gameSpec';
-import { describe, isAbsent, optionalNames, optionsRecord, randomSeed, requireRecord } from './shared';
+import { buildGame, resolveGame, validateSampledInput, type GameRequest, type GameSpec } from './gameSpec';
+import { isAbsent, optionsRecord, randomSeed } from './shared';
 import type { Execution, JobDefinition, JobEnvironment, StoredCheckpoint, WorkerJob, WorkUnit } from './types';
 
 export interface SampleJob {
@@ -65,14 +65,6 @@ const OPTION_NAMES = ['seed', 'maxPermutations', 'targetStandardError', 'minPerm
 /** Engine option names → request paths. */
 const OPTION_FIELDS: Readonly<Record<string, string>> = Object.fromEntries(OPTION_NAMES.map((name) => [name, `options.${name}`]));
 
-/** The union label of each of the n players, or undefined for plain Shapley sampling. */
-function validateUnions(x: unknown, n: number): Array<string | number> | undefined {
-  if (isAbsent(x)) return undefined;
-  if (!Array.isArray(x)) throw inputError('input.unions', `must list the union of each of the ${n} players (a text or a whole number each), got ${describe(x)}`);
-  if (x.length !== n) throw inputError('input.unions', `must list ${n} unions (one per player), got ${x.length}`);
-  return x as Array<string | number>;
-}
-
 function validateOptions(x: unknown, n: number, unions: Array<string | number> | undefined): { stored: Record<string, unknown>; plan: SamplingPlan; rule: StoppingRule } {
   const options = optionsRecord(x);
   for (const key of Object.keys(options)) {
@@ -99,14 +91,7 @@ export const shapleySample: JobDefinition<SampleJob> = {
   type: 'shapley.sample',
 
   validate(input, options, env) {
-    const body = requireRecord('input', input);
-    for (const key of Object.keys(body)) {
-      if (key !== 'game' && key !== 'players' && key !== 'unions') throw inputError(`input.${key}`, 'is not a field of a shapley.sample input (game, players, unions)');
-    }
-    const game = validateGame(body.game, env);
-    const n = playersOf(game);
-    const players = optionalNames('input.players', body.players, n);
-    const unions = validateUnions(body.unions, n);
+    const { game, n, players, unions } = validateSampledInput('shapley.sample', input, env);
     const { stored, plan, rule } = validateOptions(options, n, unions);
     return { value: { game, n, players, ...(unions ? { unions } : {}), plan, rule }, options: stored };
   },

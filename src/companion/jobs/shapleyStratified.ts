@@ -11,8 +11,8 @@ import { stratifiedPlan, stratifiedShapleyOfPlayers, type StratifiedPlan, type S
 import type { Game } from '../../engine/games/game';
 import { MAX_MARGINAL_CONTRIBUTIONS } from '../limits';
 import { engineInput, inputError } from './errors';
-import { buildGame, playersOf, resolveGame, validateGame, type GameRequest, type GameSpec } from './gameSpec';
-import { bytesToFloat64, describe, float64Bytes, isAbsent, optionalNames, optionsRecord, randomSeed, requireRecord } from './shared';
+import { buildGame, resolveGame, validateSampledInput, type GameRequest, type GameSpec } from './gameSpec';
+import { bytesToFloat64, float64Bytes, isAbsent, optionsRecord, randomSeed } from './shared';
 import type { Execution, JobDefinition, JobEnvironment, StoredCheckpoint, WorkerJob, WorkUnit } from './types';
 
 const OPTION_NAMES = ['seed', 'maxContributions', 'pilotShare'];
@@ -41,25 +41,11 @@ interface StratifiedCheckpointState {
   seed: number;
 }
 
-function validateUnions(x: unknown, n: number): Array<string | number> | undefined {
-  if (isAbsent(x)) return undefined;
-  if (!Array.isArray(x)) throw inputError('input.unions', `must list the union of each of the ${n} players (a text or a whole number each), got ${describe(x)}`);
-  if (x.length !== n) throw inputError('input.unions', `must list ${n} unions (one per player), got ${x.length}`);
-  return x as Array<string | number>;
-}
-
 export const shapleyStratified: JobDefinition<StratifiedJob> = {
   type: 'shapley.stratified',
 
   validate(input, options, env) {
-    const body = requireRecord('input', input);
-    for (const key of Object.keys(body)) {
-      if (key !== 'game' && key !== 'players' && key !== 'unions') throw inputError(`input.${key}`, 'is not a field of a shapley.stratified input (game, players, unions)');
-    }
-    const game = validateGame(body.game, env);
-    const n = playersOf(game);
-    const players = optionalNames('input.players', body.players, n);
-    const unions = validateUnions(body.unions, n);
+    const { game, n, players, unions } = validateSampledInput('shapley.stratified', input, env);
     const given = optionsRecord(options);
     for (const key of Object.keys(given)) {
       if (!OPTION_NAMES.includes(key)) throw inputError(`options.${key}`, `is not an option of shapley.stratified (${OPTION_NAMES.join(', ')})`);

@@ -65,13 +65,6 @@ export function exactBanzhaf(values: ArrayLike<number>, n: number): Float64Array
   return beta;
 }
 
-/** Popcounts of 16-bit numbers: two lookups give the size of any coalition mask of n ≤ 30. */
-const POPCOUNT_16 = (() => {
-  const table = new Uint8Array(1 << 16);
-  for (let x = 1; x < table.length; x++) table[x] = (x & 1) + table[x >>> 1];
-  return table;
-})();
-
 /** Bits set in a 32-bit integer, by arithmetic alone (no table: see marginalSumsBySize). */
 function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -103,7 +96,7 @@ function marginalSumsBySize(values: Float64Array, n: number, i: number, out: Flo
   if (half < 16) {
     for (let c = 0; c < half; c++) {
       const mask = ((c >>> i) << (i + 1)) | (c & below);
-      out[POPCOUNT_16[mask & 0xffff] + POPCOUNT_16[mask >>> 16]] += values[mask + bit] - values[mask];
+      out[popcount32(c)] += values[mask + bit] - values[mask];
     }
     return;
   }

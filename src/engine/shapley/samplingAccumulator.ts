@@ -146,9 +146,9 @@ export function sampleBlock(game: Game, plan: SamplingPlan, blockIndex: number, 
 // The two loops below are the hot path: typed arrays, no allocation, one walker per block.
 
 /**
- * Sample s's order: plain permutations are drawn a run at a time (PermutationBatches, the
- * WebAssembly kernel where there is one), consistent orders one at a time. Returns the array
- * and the offset at which the order starts.
+ * The samples' orders: plain permutations are drawn a run at a time (PermutationBatches, the
+ * WebAssembly kernel where there is one), consistent orders one at a time. at(s) gives the
+ * offset of sample s's order in `current`.
  */
 class SampleOrders {
   private readonly batches: PermutationBatches | undefined;

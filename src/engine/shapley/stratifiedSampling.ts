@@ -87,12 +87,18 @@ interface PlayerStrata {
   readonly samples: Float64Array;
 }
 
+/** Player i's strata: (number of unions) × (size of i's union), h and r taking each value. */
+function strataCount(structure: UnionStructure, player: number): number {
+  const u = structure.unionOf[player];
+  return structure.count * (structure.offsets[u + 1] - structure.offsets[u]);
+}
+
 function playerStrata(structure: UnionStructure, player: number): PlayerStrata {
   const u = structure.unionOf[player];
   const otherUnions = Int32Array.from({ length: structure.count - 1 }, (_, q) => (q < u ? q : q + 1));
   const mates: number[] = [];
   for (let k = structure.offsets[u]; k < structure.offsets[u + 1]; k++) if (structure.members[k] !== player) mates.push(structure.members[k]);
-  const count = structure.count * (mates.length + 1);
+  const count = strataCount(structure, player);
   return { player, otherUnions, mates: Int32Array.from(mates), count, mean: new Float64Array(count), m2: new Float64Array(count), samples: new Float64Array(count) };
 }
 
@@ -172,8 +178,6 @@ function sampleStratum(game: Game, strata: PlayerStrata, structure: UnionStructu
 export interface StratifiedPlan {
   readonly key: Uint32Array;
   readonly structure: UnionStructure;
-  /** Player i's strata: (number of unions) × (size of i's union). */
-  readonly strataOf: (player: number) => number;
   readonly strata: number;
   readonly pilotPerStratum: number;
   /** Second-phase samples of each player. */
@@ -188,9 +192,8 @@ export function stratifiedPlan(n: number, options: StratifiedSamplingOptions): S
   if (!Number.isInteger(n) || n < 0 || n > 2 ** 30) throw new EngineInputError('players', undefined, `stratified sampling takes 0 to 2^30 players, got ${n}`);
   const labels = options.unions === undefined || options.unions === null ? undefined : unionIndices(options.unions);
   const structure = unionStructure(labels ?? Array.from({ length: n }, (_, i) => i), n);
-  const strataOf = (player: number) => structure.count * (structure.offsets[structure.unionOf[player] + 1] - structure.offsets[structure.unionOf[player]]);
   let strata = 0;
-  for (let i = 0; i < n; i++) strata += strataOf(i);
+  for (let i = 0; i < n; i++) strata += strataCount(structure, i);
   const budget = options.maxContributions;
   if (typeof budget !== 'number' || !Number.isSafeInteger(budget) || budget < 2 * strata) {
     throw new EngineInputError('maxContributions', undefined, `must be a whole number ≥ ${2 * strata} (2 samples in each of the ${strata} strata), got ${String(budget)}`);
@@ -201,7 +204,7 @@ export function stratifiedPlan(n: number, options: StratifiedSamplingOptions): S
   }
   const pilotPerStratum = Math.max(2, Math.floor((pilotShare * budget) / strata));
   const secondPhase = apportion(budget - pilotPerStratum * strata, new Float64Array(n).fill(1));
-  return { key, structure, strataOf, strata, pilotPerStratum, secondPhase, ...(labels ? { unions: labels } : {}) };
+  return { key, structure, strata, pilotPerStratum, secondPhase, ...(labels ? { unions: labels } : {}) };
 }
 
 /**
