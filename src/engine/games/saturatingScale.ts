@@ -6,6 +6,7 @@
  * do not (each holder is pivotal early in some orders).
  */
 import { EngineInputError } from '../errors';
+import { enginePow } from '../math/powKernel';
 import type { Game } from './game';
 
 export interface SaturatingScaleParameters {
@@ -31,15 +32,19 @@ export function checkSaturatingScale(sizes: ArrayLike<number>, halfSize: number,
   return { sizes: s, halfSize, alpha };
 }
 
-/** (1 + D/D0)^(−α): the quality still missing with D units, 1 at D = 0. */
-export function missingQuality(total: number, halfSize: number, alpha: number): number {
-  return Math.pow(1 + total / halfSize, -alpha);
+/**
+ * (1 + D/D0)^(−α): the quality still missing with D units, 1 at D = 0. The engine's own pow, not
+ * Math.pow, so that every JavaScript engine gives the same bits (math/pow.ts).
+ */
+export function missingQuality(total: number, halfSize: number, alpha: number, pow = enginePow()): number {
+  return pow(1 + total / halfSize, -alpha);
 }
 
 export function saturatingScaleGame(sizes: ArrayLike<number>, halfSize: number, alpha: number): Game {
   const p = checkSaturatingScale(sizes, halfSize, alpha);
   const s = p.sizes;
-  const quality = (total: number) => 1 - missingQuality(total, halfSize, alpha);
+  const pow = enginePow();
+  const quality = (total: number) => 1 - missingQuality(total, halfSize, alpha, pow);
   return {
     n: s.length,
     value(coalition) {

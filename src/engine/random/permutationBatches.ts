@@ -1,4 +1,5 @@
 import { drawPermutation } from './permutation';
+import { ensureKernelMemory, instantiateKernel, WASM_PAGE_BYTES, type KernelMemory } from '../wasmKernel';
 import { PERMUTATIONS_WASM } from './permutationsWasm.generated';
 
 /**
@@ -7,47 +8,26 @@ import { PERMUTATIONS_WASM } from './permutationsWasm.generated';
  * 64-bit products are one instruction there, four 16-bit ones in TypeScript; four times
  * faster, the biggest share of permutation sampling) and by drawPermutation otherwise.
  *
- * The kernel is compiled synchronously on first use: it is 480 bytes, under the 4 KB that
- * browsers allow a page's main thread to compile that way, so the add-in, a web worker and the
- * companion all load it alike. If compiling fails (no WebAssembly, a content security policy
- * without 'wasm-unsafe-eval'), the TypeScript path is used, with the same numbers.
+ * The kernel (480 bytes) is compiled synchronously on first use (wasmKernel.ts); where it cannot
+ * be, the TypeScript path is used, with the same numbers.
  */
 
-/** The parts of the WebAssembly API used here (the engine's lib has no DOM or Node types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-interface KernelExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+interface KernelExports extends KernelMemory {
   heapBase(): number;
   permutations(k0: number, k1: number, first: number, count: number, n: number, stream: number, out: number, swaps: number): void;
 }
 
-const PAGE_BYTES = 65536;
-
 /** Permutations per draw: about 256 KB of orders, and at least one. */
 export function permutationsPerDraw(n: number): number {
-  return Math.max(1, Math.floor(PAGE_BYTES / Math.max(1, n)));
+  return Math.max(1, Math.floor(WASM_PAGE_BYTES / Math.max(1, n)));
 }
 
 let kernel: KernelExports | null | undefined; // undefined: not tried yet; null: unavailable
 let kernelAllowed = true;
 
-function loadKernel(): KernelExports | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!wasm) return null;
-  try {
-    return new wasm.Instance(new wasm.Module(PERMUTATIONS_WASM), {}).exports as KernelExports;
-  } catch {
-    return null;
-  }
-}
-
 function activeKernel(): KernelExports | null {
   if (!kernelAllowed) return null;
-  if (kernel === undefined) kernel = loadKernel();
+  if (kernel === undefined) kernel = instantiateKernel<KernelExports>(PERMUTATIONS_WASM);
   return kernel;
 }
 
@@ -84,9 +64,7 @@ export class PermutationBatches {
     const wasm = activeKernel();
     if (wasm) {
       const out = wasm.heapBase() + 16;
-      const end = out + count * n * 4;
-      const pages = Math.ceil(end / PAGE_BYTES) - wasm.memory.buffer.byteLength / PAGE_BYTES;
-      if (pages > 0) wasm.memory.grow(pages);
+      ensureKernelMemory(wasm, out + count * n * 4);
       wasm.permutations(this.k0 >>> 0, this.k1 >>> 0, first, count, n, this.stream >>> 0, out, Math.max(0, swaps));
       return new Int32Array(wasm.memory.buffer, out, count * n);
     }
