@@ -12,8 +12,11 @@
  * exact power and of Math.pow. Special values follow ECMAScript's Math.pow, not C's: 1^±∞, 1^NaN
  * and (−1)^±∞ are NaN (the three lines marked "JS:" below differ from musl).
  *
- * The port works on the two 32-bit words of each double (HI, LO) where musl uses 64-bit integers;
- * every such step below says which word it touches and why no carry crosses between them.
+ * JavaScript has no 64-bit integers: where musl reads a double's bits, the port reads the high
+ * 32-bit word (sign, exponent, top of the significand: enough for every test and table index);
+ * where musl builds a double from bits, the port multiplies by a power of two or rounds a scaled
+ * value instead (see POW2), and only the rare paths near overflow assemble words. Timings on the
+ * bench machine: Math.pow ≈ 50–70 ns, this port ≈ 40 ns, the kernel of powKernel.ts ≈ 23 ns.
  */
 import { EXP_TABLE, POW_LOG_TABLE } from './powTables';
 
@@ -70,7 +73,7 @@ for (let i = 1; i < POW2.length; i++) POW2[i] = POW2[i - 1] * 2;
 const pow2 = (e: number): number => POW2[e + 1074];
 
 // log: x = 2^k · z with z in [OFF, 2·OFF), OFF = 0x3fe6955500000000 (0.7071...); log(z) from
-// the table row of z's interval and a degree-7 polynomial.
+// the table row of z's interval and a polynomial of degree 8 in r = z/c − 1.
 const OFF_HI = 0x3fe69555;
 const LN2_HI = doubleFromHex('3FE62E42FEFA3800');
 const LN2_LO = doubleFromHex('3D2EF35793C76730');
