@@ -35,3 +35,25 @@ export function ensureKernelMemory(kernel: KernelMemory, bytes: number): void {
   const pages = Math.ceil(bytes / WASM_PAGE_BYTES) - kernel.memory.buffer.byteLength / WASM_PAGE_BYTES;
   if (pages > 0) kernel.memory.grow(pages);
 }
+
+/**
+ * A kernel loaded on first use and cached, which tests and benches may turn off to compare it
+ * with the TypeScript path: active() is the kernel, or null when it is turned off or cannot load.
+ * `use(allow)` sets whether it may be used (when given) and says which code runs.
+ */
+export function lazyKernel<T>(load: () => T | null): { active(): T | null; use(allow?: boolean): 'webassembly' | 'typescript' } {
+  let kernel: T | null | undefined; // undefined: not tried yet; null: unavailable
+  let allowed = true;
+  const active = (): T | null => {
+    if (!allowed) return null;
+    if (kernel === undefined) kernel = load();
+    return kernel;
+  };
+  return {
+    active,
+    use(allow) {
+      if (allow !== undefined) allowed = allow;
+      return active() ? 'webassembly' : 'typescript';
+    },
+  };
+}

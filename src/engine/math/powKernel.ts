@@ -1,4 +1,4 @@
-import { ensureKernelMemory, instantiateKernel, type KernelMemory } from '../wasmKernel';
+import { ensureKernelMemory, instantiateKernel, lazyKernel, type KernelMemory } from '../wasmKernel';
 import { pow as powTypeScript, powTablesForKernel } from './pow';
 import { POW_WASM } from './powWasm.generated';
 
@@ -16,31 +16,27 @@ interface PowExports extends KernelMemory {
 
 type Pow = (x: number, y: number) => number;
 
-let kernelPow: Pow | null | undefined; // undefined: not tried yet; null: unavailable
-let kernelAllowed = true;
-
 function loadKernel(): Pow | null {
-  const kernel = instantiateKernel<PowExports>(POW_WASM);
-  if (!kernel) return null;
+  const exports = instantiateKernel<PowExports>(POW_WASM);
+  if (!exports) return null;
   const tables = powTablesForKernel();
-  const at = kernel.tables();
-  ensureKernelMemory(kernel, at + tables.byteLength);
-  new Float64Array(kernel.memory.buffer, at, tables.length).set(tables);
-  return kernel.pow;
+  const at = exports.tables();
+  ensureKernelMemory(exports, at + tables.byteLength);
+  new Float64Array(exports.memory.buffer, at, tables.length).set(tables);
+  return exports.pow;
 }
+
+const kernel = lazyKernel(loadKernel);
 
 /**
  * Which code computes powers: 'webassembly' or 'typescript'. `allow: false` forces the
  * TypeScript port (the tests compare the two; the bench measures both); `allow: true` goes back.
  */
 export function powKernel(allow?: boolean): 'webassembly' | 'typescript' {
-  if (allow !== undefined) kernelAllowed = allow;
-  return enginePow() === powTypeScript ? 'typescript' : 'webassembly';
+  return kernel.use(allow);
 }
 
 /** x^y by the kernel or the port, whichever runs here: take it once, outside a hot loop. */
 export function enginePow(): Pow {
-  if (!kernelAllowed) return powTypeScript;
-  if (kernelPow === undefined) kernelPow = loadKernel();
-  return kernelPow ?? powTypeScript;
+  return kernel.active() ?? powTypeScript;
 }

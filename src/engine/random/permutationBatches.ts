@@ -1,5 +1,5 @@
 import { drawPermutation } from './permutation';
-import { ensureKernelMemory, instantiateKernel, WASM_PAGE_BYTES, type KernelMemory } from '../wasmKernel';
+import { ensureKernelMemory, instantiateKernel, lazyKernel, WASM_PAGE_BYTES, type KernelMemory } from '../wasmKernel';
 import { PERMUTATIONS_WASM } from './permutationsWasm.generated';
 
 /**
@@ -22,22 +22,14 @@ export function permutationsPerDraw(n: number): number {
   return Math.max(1, Math.floor(WASM_PAGE_BYTES / Math.max(1, n)));
 }
 
-let kernel: KernelExports | null | undefined; // undefined: not tried yet; null: unavailable
-let kernelAllowed = true;
-
-function activeKernel(): KernelExports | null {
-  if (!kernelAllowed) return null;
-  if (kernel === undefined) kernel = instantiateKernel<KernelExports>(PERMUTATIONS_WASM);
-  return kernel;
-}
+const kernel = lazyKernel(() => instantiateKernel<KernelExports>(PERMUTATIONS_WASM));
 
 /**
  * Which code draws the permutations: 'webassembly' or 'typescript'. `allow: false` forces the
  * TypeScript path (the tests compare the two; the bench measures both); `allow: true` goes back.
  */
 export function permutationKernel(allow?: boolean): 'webassembly' | 'typescript' {
-  if (allow !== undefined) kernelAllowed = allow;
-  return activeKernel() ? 'webassembly' : 'typescript';
+  return kernel.use(allow);
 }
 
 /**
@@ -61,7 +53,7 @@ export class PermutationBatches {
 
   draw(first: number, count: number, swaps = this.n - 1): Int32Array {
     const { n } = this;
-    const wasm = activeKernel();
+    const wasm = kernel.active();
     if (wasm) {
       const out = wasm.heapBase() + 16;
       ensureKernelMemory(wasm, out + count * n * 4);
