@@ -1,3 +1,5 @@
+import { kernelHolderScores } from './holderScoresKernel';
+
 /**
  * The hot path of a similarity attribution: for a block of AI outputs, each catalogue holder's
  * best cosine similarity, max over the holder's items of the dot product of unit rows
@@ -12,6 +14,9 @@
  * paired, so a score does not depend on the tiling. Items are visited in tiles of ~256 KiB that every
  * group of the block reads while they are in cache, so a block reads the item matrix from memory
  * once instead of once per group: with all cores busy, memory bandwidth would otherwise be the limit.
+ *
+ * Where the runtime has WebAssembly SIMD, the kernel of holderScoresKernel.ts computes the same
+ * sums (the same bits) two at a time; these loops are the fallback.
  *
  * Scores are kept clamped below at 0: a score counts only above 0 (similaritySplit.ts), so the
  * best of the non-positive ones is never needed.
@@ -43,9 +48,10 @@ export function bestHolderScores(
   holderCount: number,
   best: Float64Array,
 ): void {
+  const tile = itemTile(d);
+  if (kernelHolderScores(rows, groupCount, d, items, itemCount, holderOfItem, holderCount, best, tile)) return;
   const stride = holderCount * GROUP_OUTPUTS;
   best.fill(0, 0, groupCount * stride);
-  const tile = itemTile(d);
   for (let from = 0; from < itemCount; from += tile) {
     const to = Math.min(itemCount, from + tile);
     for (let g = 0; g < groupCount; g++) {

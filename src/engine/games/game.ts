@@ -20,6 +20,15 @@ export interface CoalitionWalker {
   reset(): number;
   /** Adds a player not yet in the coalition and returns v of the enlarged coalition. */
   add(player: number): number;
+  /**
+   * Optional, the same numbers as reset() and then add(order[from]), ..., add(order[from +
+   * count − 1]): out[0] = v(∅), out[k + 1] = v after the (k + 1)-th addition. Why a game writes
+   * its own: permutation sampling serves every game from one loop, so once it has seen a few
+   * kinds its call to add() is generic, and for a game whose step is a lookup or an addition the
+   * call costs more than the step; walk() is one call per permutation, and its loop, the game's
+   * own, is compiled for that game alone.
+   */
+  walk?(order: Int32Array, from: number, count: number, out: Float64Array): void;
 }
 
 /** Wraps a plain function of coalitions as a Game; its walker re-evaluates from scratch. */

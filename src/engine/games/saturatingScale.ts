@@ -63,6 +63,14 @@ export function saturatingScaleGame(sizes: ArrayLike<number>, halfSize: number, 
           total += s[player];
           return quality(total);
         },
+        walk(order, from, count, out) {
+          total = 0;
+          out[0] = 0;
+          for (let k = 0; k < count; k++) {
+            total += s[order[from + k]];
+            out[k + 1] = quality(total);
+          }
+        },
       };
     },
   };

@@ -28,6 +28,14 @@ export function tableGame(values: Float64Array, n: number): Game {
           mask |= 1 << player;
           return values[mask >>> 0];
         },
+        walk(order, from, count, out) {
+          mask = 0;
+          out[0] = values[0];
+          for (let k = 0; k < count; k++) {
+            mask |= 1 << order[from + k];
+            out[k + 1] = values[mask >>> 0];
+          }
+        },
       };
     },
   };

@@ -84,6 +84,14 @@ export function votingGame(weights: ArrayLike<number>, quota: number): Game {
           s += w[player];
           return s >= q ? 1 : 0;
         },
+        walk(order, from, count, out) {
+          s = 0;
+          out[0] = 0;
+          for (let k = 0; k < count; k++) {
+            s += w[order[from + k]];
+            out[k + 1] = s >= q ? 1 : 0;
+          }
+        },
       };
     },
   };

@@ -1,5 +1,5 @@
 import { EngineInputError } from '../errors';
-import type { Game } from '../games/game';
+import type { CoalitionWalker, Game } from '../games/game';
 import { PermutationBatches, permutationsPerDraw } from '../random/permutationBatches';
 import { seedKey } from '../random/philox';
 import { ENGINE_VERSION } from '../version';
@@ -181,22 +181,31 @@ class SampleOrders {
   }
 }
 
+/**
+ * values[0] = v(∅), values[k + 1] = v of the order's first k + 1 players: the walker's own walk()
+ * where it has one (CoalitionWalker says why), else its steps one by one.
+ */
+function walkOrder(walker: CoalitionWalker, order: Int32Array, at: number, n: number, values: Float64Array): void {
+  if (walker.walk !== undefined) return walker.walk(order, at, n, values);
+  values[0] = walker.reset();
+  for (let k = 0; k < n; k++) values[k + 1] = walker.add(order[at + k]);
+}
+
 function samplePlain(game: Game, k0: number, k1: number, first: number, samples: number, unions: UnionStructure | undefined, mean: Float64Array, m2: Float64Array): void {
   const n = game.n;
   const walker = game.walker();
   const orders = new SampleOrders(n, k0, k1, first, samples, unions);
+  const values = new Float64Array(n + 1);
   for (let s = 0; s < samples; s++) {
     const at = orders.at(s);
     const order = orders.current;
     // Welford's update divides by the sample count; one reciprocal per sample instead of a
     // division per contribution is a measurable share of the hot loop.
     const inverseCount = 1 / (s + 1);
-    let previous = walker.reset();
+    walkOrder(walker, order, at, n, values);
     for (let k = 0; k < n; k++) {
       const player = order[at + k];
-      const current = walker.add(player);
-      const x = current - previous;
-      previous = current;
+      const x = values[k + 1] - values[k];
       const before = mean[player];
       const d = x - before;
       const after = before + d * inverseCount;
@@ -211,23 +220,19 @@ function sampleAntithetic(game: Game, k0: number, k1: number, first: number, sam
   const walker = game.walker();
   const orders = new SampleOrders(n, k0, k1, first, samples, unions);
   const forward = new Float64Array(n);
+  const values = new Float64Array(n + 1);
+  const reversed = new Int32Array(n);
   for (let s = 0; s < samples; s++) {
     const at = orders.at(s);
     const order = orders.current;
     const inverseCount = 1 / (s + 1);
-    let previous = walker.reset();
+    walkOrder(walker, order, at, n, values);
+    for (let k = 0; k < n; k++) forward[order[at + k]] = values[k + 1] - values[k];
+    for (let k = 0; k < n; k++) reversed[k] = order[at + n - 1 - k];
+    walkOrder(walker, reversed, 0, n, values);
     for (let k = 0; k < n; k++) {
-      const player = order[at + k];
-      const current = walker.add(player);
-      forward[player] = current - previous;
-      previous = current;
-    }
-    previous = walker.reset();
-    for (let k = n - 1; k >= 0; k--) {
-      const player = order[at + k];
-      const current = walker.add(player);
-      const x = (forward[player] + (current - previous)) / 2;
-      previous = current;
+      const player = reversed[k];
+      const x = (forward[player] + (values[k + 1] - values[k])) / 2;
       const before = mean[player];
       const d = x - before;
       const after = before + d * inverseCount;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { EngineInputError } from '../../../src/engine/errors';
 import { bestHolderScores, GROUP_OUTPUTS, itemTile } from '../../../src/engine/attribution/bestHolderScores';
+import { holderScoresKernel } from '../../../src/engine/attribution/holderScoresKernel';
 import {
   attributeSimilarity,
   holderScoresOf,
@@ -318,8 +319,15 @@ describe('attributeSimilarity', () => {
   });
 });
 
-describe('bestHolderScores', () => {
+describe.each([
+  ['the WebAssembly kernel', true],
+  ['the TypeScript loops', false],
+])('bestHolderScores by %s', (_, kernel) => {
+  beforeEach(() => holderScoresKernel(kernel));
+  afterEach(() => holderScoresKernel(true));
+
   it('equals plain loops over the same unit rows, across tiles, pairs, odd counts and groups', () => {
+    expect(holderScoresKernel()).toBe(kernel ? 'webassembly' : 'typescript');
     // d = 301 gives tiles of 216 items, so 437 items cross two tile boundaries and end on an odd one.
     const d = 301;
     const itemCount = 437;
