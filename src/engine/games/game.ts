@@ -31,6 +31,16 @@ export interface CoalitionWalker {
   walk?(order: Int32Array, from: number, count: number, out: Float64Array): void;
 }
 
+/**
+ * values[0] = v(∅), values[k + 1] = v of the order's first k + 1 players: the walker's own walk()
+ * where it has one (CoalitionWalker says why), else its steps one by one.
+ */
+export function walkOrder(walker: CoalitionWalker, order: Int32Array, at: number, n: number, values: Float64Array): void {
+  if (walker.walk !== undefined) return walker.walk(order, at, n, values);
+  values[0] = walker.reset();
+  for (let k = 0; k < n; k++) values[k + 1] = walker.add(order[at + k]);
+}
+
 /** Wraps a plain function of coalitions as a Game; its walker re-evaluates from scratch. */
 export function functionGame(n: number, v: (coalition: readonly number[]) => number): Game {
   return {

@@ -1,5 +1,5 @@
 import { EngineInputError } from '../errors';
-import type { CoalitionWalker, Game } from '../games/game';
+import { walkOrder, type Game } from '../games/game';
 import { PermutationBatches, permutationsPerDraw } from '../random/permutationBatches';
 import { seedKey } from '../random/philox';
 import { ENGINE_VERSION } from '../version';
@@ -179,16 +179,6 @@ class SampleOrders {
   get current(): Int32Array {
     return this.orders;
   }
-}
-
-/**
- * values[0] = v(∅), values[k + 1] = v of the order's first k + 1 players: the walker's own walk()
- * where it has one (CoalitionWalker says why), else its steps one by one.
- */
-function walkOrder(walker: CoalitionWalker, order: Int32Array, at: number, n: number, values: Float64Array): void {
-  if (walker.walk !== undefined) return walker.walk(order, at, n, values);
-  values[0] = walker.reset();
-  for (let k = 0; k < n; k++) values[k + 1] = walker.add(order[at + k]);
 }
 
 function samplePlain(game: Game, k0: number, k1: number, first: number, samples: number, unions: UnionStructure | undefined, mean: Float64Array, m2: Float64Array): void {

@@ -1,5 +1,5 @@
 import { EngineInputError } from '../errors';
-import type { Game } from '../games/game';
+import { walkOrder, type Game } from '../games/game';
 import { PermutationBatches, permutationsPerDraw } from '../random/permutationBatches';
 import { seedKey } from '../random/philox';
 import { ENGINE_VERSION } from '../version';
@@ -135,6 +135,9 @@ function sampleStratum(game: Game, strata: PlayerStrata, structure: UnionStructu
   const r = l % choices;
   const { offsets, members } = structure;
   const walker = game.walker();
+  // A sample's coalition then the player, walked in one call (CoalitionWalker.walk).
+  const coalition = new Int32Array(game.n);
+  const values = new Float64Array(game.n + 1);
   const stream = STRATIFIED_STREAM + 2 * strata.player;
   // Orders of 0 or 1 element are the identity and draw no words: skip drawing them.
   const unionBatches = others > 1 ? new PermutationBatches(others, key[0], key[1], stream) : undefined;
@@ -155,13 +158,15 @@ function sampleStratum(game: Game, strata: PlayerStrata, structure: UnionStructu
     }
     const mateOrders = mateBatches?.draw(next.t, count, mateSwaps);
     for (let s = 0; s < count; s++) {
-      let before = walker.reset();
+      let size = 0;
       for (let q = unionStart; q < unionStart + h; q++) {
         const union = strata.otherUnions[unionOrders ? unionOrders[s * others + q] : q];
-        for (let k = offsets[union]; k < offsets[union + 1]; k++) before = walker.add(members[k]);
+        for (let k = offsets[union]; k < offsets[union + 1]; k++) coalition[size++] = members[k];
       }
-      for (let q = mateStart; q < mateStart + r; q++) before = walker.add(strata.mates[mateOrders ? mateOrders[s * mates + q] : q]);
-      const x = walker.add(strata.player) - before;
+      for (let q = mateStart; q < mateStart + r; q++) coalition[size++] = strata.mates[mateOrders ? mateOrders[s * mates + q] : q];
+      coalition[size++] = strata.player;
+      walkOrder(walker, coalition, 0, size, values);
+      const x = values[size] - values[size - 1];
       // Welford, as permutation sampling: no cancellation when the mean is large against the spread.
       const n = strata.samples[l] + 1;
       const d = x - strata.mean[l];

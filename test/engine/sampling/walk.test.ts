@@ -1,8 +1,8 @@
 /**
  * CoalitionWalker.walk: the one-call walk a game may write so that permutation sampling's loop
  * does not call add() once per player (games/game.ts says why). It must give the numbers of
- * reset() and add() one by one, bit for bit, and sampling with it must give the results of
- * sampling without it.
+ * reset() and add() one by one, bit for bit, and sampling with it (permutation or stratified)
+ * must give the results of sampling without it.
  */
 import fc from 'fast-check';
 import type { Game } from '../../../src/engine/games/game';
@@ -10,6 +10,7 @@ import { saturatingScaleGame } from '../../../src/engine/games/saturatingScale';
 import { tableGame } from '../../../src/engine/games/table';
 import { votingGame } from '../../../src/engine/games/voting';
 import { permutationShapley } from '../../../src/engine/shapley/sampling';
+import { stratifiedShapley } from '../../../src/engine/shapley/stratifiedSampling';
 
 /** The same game with its walker's walk() removed: sampling then steps with add(). */
 function withoutWalk(game: Game): Game {
@@ -82,6 +83,20 @@ describe('CoalitionWalker.walk', () => {
         expect(Array.from(fast.standardErrors)).toEqual(Array.from(slow.standardErrors));
       }),
       { numRuns: 120 },
+    );
+  });
+
+  it('stratified sampling with walk() gives the results of stratified sampling by add(): Shapley and Owen', () => {
+    fc.assert(
+      fc.property(games, fc.integer({ min: 0, max: 2 ** 40 }), fc.boolean(), (game, seed, owen) => {
+        const unions = owen ? Array.from({ length: game.n }, (_, i) => i % 3) : undefined;
+        const options = { seed, maxContributions: 4 * game.n * game.n + 50, unions };
+        const fast = stratifiedShapley(game, options);
+        const slow = stratifiedShapley(withoutWalk(game), options);
+        expect(Array.from(fast.values)).toEqual(Array.from(slow.values));
+        expect(Array.from(fast.standardErrors)).toEqual(Array.from(slow.standardErrors));
+      }),
+      { numRuns: 80 },
     );
   });
 });
