@@ -2,7 +2,7 @@ import { ensureKernelMemory, instantiateKernel, lazyKernel, type KernelMemory } 
 import { HOLDER_SCORES_WASM } from './holderScoresWasm.generated';
 
 /**
- * bestHolderScores by the WebAssembly SIMD kernel (assembly/holderScores.ts, 900 bytes): the same
+ * bestHolderScores by the WebAssembly SIMD kernel (assembly/holderScores.ts, 890 bytes): the same
  * sums in the same order, so the same bits, two dot products per instruction. Where the runtime
  * has no WebAssembly SIMD (an older Safari behind Excel on a Mac) the kernel does not compile
  * and bestHolderScores keeps its TypeScript loops.
@@ -32,7 +32,7 @@ const kernel = lazyKernel(() => instantiateKernel<HolderScoresExports>(HOLDER_SC
 
 /**
  * Which code computes the similarity scores: 'webassembly' or 'typescript'. `allow: false`
- * forces the TypeScript loops (the tests compare the two; the bench measures both); `allow: true`
+ * forces the TypeScript loops (the tests compare the two); `allow: true`
  * goes back.
  */
 export function holderScoresKernel(allow?: boolean): 'webassembly' | 'typescript' {

@@ -30,7 +30,7 @@ const kernel = lazyKernel(loadKernel);
 
 /**
  * Which code computes powers: 'webassembly' or 'typescript'. `allow: false` forces the
- * TypeScript port (the tests compare the two; the bench measures both); `allow: true` goes back.
+ * TypeScript port (the tests compare the two); `allow: true` goes back.
  */
 export function powKernel(allow?: boolean): 'webassembly' | 'typescript' {
   return kernel.use(allow);

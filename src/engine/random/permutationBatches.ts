@@ -26,7 +26,7 @@ const kernel = lazyKernel(() => instantiateKernel<KernelExports>(PERMUTATIONS_WA
 
 /**
  * Which code draws the permutations: 'webassembly' or 'typescript'. `allow: false` forces the
- * TypeScript path (the tests compare the two; the bench measures both); `allow: true` goes back.
+ * TypeScript path (the tests compare the two); `allow: true` goes back.
  */
 export function permutationKernel(allow?: boolean): 'webassembly' | 'typescript' {
   return kernel.use(allow);

@@ -121,9 +121,14 @@ function apportion(total: number, weights: Float64Array): Float64Array {
   return out;
 }
 
-/** Per-thread buffers of the draws: the kernel's memory holds one run of orders at a time. */
+/**
+ * Per-thread buffers of the samples: the unions' orders (the kernel's memory holds one run of
+ * orders at a time), and a sample's coalition then player with its walk's values (walkOrder).
+ */
 interface Draws {
   unionOrders: Int32Array;
+  readonly coalition: Int32Array;
+  readonly values: Float64Array;
 }
 
 /** Draws `samples` samples of stratum l of one player's strata into its Welford statistics. */
@@ -135,9 +140,7 @@ function sampleStratum(game: Game, strata: PlayerStrata, structure: UnionStructu
   const r = l % choices;
   const { offsets, members } = structure;
   const walker = game.walker();
-  // A sample's coalition then the player, walked in one call (CoalitionWalker.walk).
-  const coalition = new Int32Array(game.n);
-  const values = new Float64Array(game.n + 1);
+  const { coalition, values } = draws;
   const stream = STRATIFIED_STREAM + 2 * strata.player;
   // Orders of 0 or 1 element are the identity and draw no words: skip drawing them.
   const unionBatches = others > 1 ? new PermutationBatches(others, key[0], key[1], stream) : undefined;
@@ -165,6 +168,7 @@ function sampleStratum(game: Game, strata: PlayerStrata, structure: UnionStructu
       }
       for (let q = mateStart; q < mateStart + r; q++) coalition[size++] = strata.mates[mateOrders ? mateOrders[s * mates + q] : q];
       coalition[size++] = strata.player;
+      // The coalition then the player in one call (CoalitionWalker.walk says why).
       walkOrder(walker, coalition, 0, size, values);
       const x = values[size] - values[size - 1];
       // Welford, as permutation sampling: no cancellation when the mean is large against the spread.
@@ -221,7 +225,7 @@ export function stratifiedShapleyOfPlayers(game: Game, plan: StratifiedPlan, pla
   const { structure, key } = plan;
   const values = new Float64Array(players.length);
   const standardErrors = new Float64Array(players.length);
-  const draws: Draws = { unionOrders: new Int32Array(0) };
+  const draws: Draws = { unionOrders: new Int32Array(0), coalition: new Int32Array(game.n), values: new Float64Array(game.n + 1) };
   for (let q = 0; q < players.length; q++) {
     const player = players[q];
     if (!Number.isInteger(player) || player < 0 || player >= game.n) throw new EngineInputError('players', q, `must be a player index from 0 to ${game.n - 1}, got ${player}`);
